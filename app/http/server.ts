@@ -1,0 +1,65 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import { env } from "~/env.server";
+import { isSameOriginMutation } from "./origin";
+
+export interface StartedServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP server of the portal, for production (`npm start`) and development (`npm run dev`,
+ * with Vite's middleware). Express is only the outer shell: static assets, compression and the
+ * same-origin guard; every page is a Remix route.
+ */
+export async function startHttpServer(options: { mode: "production" | "development"; port?: number }): Promise<StartedServer> {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(compression());
+
+  app.use((req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "same-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    const selfOrigin = `${req.protocol}://${req.get("host")}`;
+    const allowed = env.PUBLIC_URL ? [selfOrigin, new URL(env.PUBLIC_URL).origin] : [selfOrigin];
+    if (!isSameOriginMutation(req.method, { origin: req.get("origin"), referer: req.get("referer") }, allowed)) {
+      res.status(403).type("text/plain; charset=utf-8").send("Requête refusée : elle ne provient pas du Portail Médicobus.");
+      return;
+    }
+    next();
+  });
+
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  if (options.mode === "development") {
+    const vite = await import("vite");
+    const devServer = await vite.createServer({ server: { middlewareMode: true } });
+    app.use(devServer.middlewares);
+    build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  } else {
+    const buildDir = path.resolve("build");
+    app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
+    build = (await import(/* @vite-ignore */ pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
+  }
+
+  app.all("*", createRequestHandler({ build, mode: options.mode }));
+
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(options.port ?? env.PORT, env.HOST, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${port}`,
+    server,
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}

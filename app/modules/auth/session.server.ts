@@ -1,0 +1,71 @@
+import { redirect } from "@remix-run/node";
+import { and, eq, isNull } from "drizzle-orm";
+import { db } from "~db/client.server";
+import { roleAssignments, users, type Role } from "~db/schema";
+import { forbidden } from "~/utils/errors";
+import { lucia } from "./lucia.server";
+import { hasRole, type SessionUser } from "./roles";
+
+interface CurrentSession {
+  user: SessionUser;
+  sessionId: string;
+  /** Set-Cookie values to send back (a refreshed or cleared session cookie), possibly empty. */
+  cookies: string[];
+}
+
+/** The only place that reads the session cookie. */
+export async function getSession(request: Request): Promise<CurrentSession | null> {
+  const sessionId = lucia.readSessionCookie(request.headers.get("Cookie") ?? "");
+  if (!sessionId) return null;
+  const { session, user } = await lucia.validateSession(sessionId);
+  if (!session || !user) return null;
+  const cookies = session.fresh ? [lucia.createSessionCookie(session.id).serialize()] : [];
+  const grants = await db
+    .select({ role: roleAssignments.role, regionCode: roleAssignments.regionCode })
+    .from(roleAssignments)
+    .innerJoin(users, eq(users.id, roleAssignments.userId))
+    .where(and(eq(roleAssignments.userId, user.id), isNull(users.disabledAt)));
+  if (grants.length === 0) return null; // a disabled account has no roles left to act with
+  return { user: { id: user.id, email: user.email, name: user.name, roles: grants }, sessionId: session.id, cookies };
+}
+
+export async function getOptionalUser(request: Request) {
+  return (await getSession(request))?.user ?? null;
+}
+
+/** Redirects to the sign-in page, coming back here afterwards. */
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const current = await getSession(request);
+  if (current) return current.user;
+  const url = new URL(request.url);
+  const redirectTo = `${url.pathname}${url.search}`;
+  throw redirect(`/connexion?redirectTo=${encodeURIComponent(redirectTo)}`);
+}
+
+export async function requireRole(request: Request, role: Role | readonly Role[]): Promise<SessionUser> {
+  const user = await requireUser(request);
+  const wanted = typeof role === "string" ? [role] : role;
+  if (!wanted.some((r) => hasRole(user, r))) forbidden();
+  return user;
+}
+
+export async function requireAnonymous(request: Request, to = "/mon-espace") {
+  if (await getSession(request)) throw redirect(to);
+}
+
+/** A fresh session (new id: no fixation) and the cookie that carries it. */
+export async function startSession(userId: string) {
+  const session = await lucia.createSession(userId, {});
+  return lucia.createSessionCookie(session.id).serialize();
+}
+
+export async function endSession(request: Request) {
+  const current = await getSession(request);
+  if (current) await lucia.invalidateSession(current.sessionId);
+  return lucia.createBlankSessionCookie().serialize();
+}
+
+/** After a password change or when an account is disabled, every session of the user ends. */
+export async function endAllSessions(userId: string) {
+  await lucia.invalidateUserSessions(userId);
+}

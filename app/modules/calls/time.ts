@@ -1,0 +1,46 @@
+/**
+ * Wall-clock deadlines. A wave closes « le 15 mars 2024 à 12:00, heure de Paris »: the instant
+ * depends on the time zone's offset that day (UTC+1 in winter, UTC+2 in summer), so it is
+ * computed with the time-zone database that Intl carries, never with a fixed offset.
+ */
+
+function offsetMinutes(instant: number, timeZone: string) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
+  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
+}
+
+/** The instant at which the wall clock of `timeZone` shows `date` (YYYY-MM-DD) at `time` (HH:MM). */
+export function zonedInstant(date: string, time: string, timeZone: string): Date {
+  const [year, month, day] = date.split("-").map(Number);
+  const [hour, minute] = time.split(":").map(Number);
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  // First guess with the offset at the wall time read as UTC, then correct once: this lands
+  // on the right side of a daylight-saving change.
+  const first = wall - offsetMinutes(wall, timeZone) * 60_000;
+  return new Date(wall - offsetMinutes(first, timeZone) * 60_000);
+}
+
+/** Today's date (YYYY-MM-DD) on the wall clock of `timeZone`. */
+export function zonedToday(timeZone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+/** « 15 mars 2024 à 12:00 » in the given zone. */
+export function formatDateTime(instant: Date, timeZone = "Europe/Paris") {
+  return new Intl.DateTimeFormat("fr-FR", { timeZone, dateStyle: "long", timeStyle: "short" }).format(instant);
+}
+
+export function formatDate(date: string) {
+  return new Intl.DateTimeFormat("fr-FR", { timeZone: "UTC", dateStyle: "long" }).format(new Date(`${date}T00:00:00Z`));
+}

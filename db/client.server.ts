@@ -1,0 +1,163 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { env } from "~/env.server";
+import * as schema from "./schema";
+
+type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** What a query helper accepts: the database or the transaction it runs in. */
+export type Executor = Database | Transaction;
+
+/** Raw SQL access shared with pg-boss (which speaks plain SQL). */
+export interface SqlRunner {
+  /** One statement with bind parameters, or several statements without. */
+  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+interface Connection {
+  engine: "postgres" | "pglite";
+  db: Database;
+  sql: SqlRunner;
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS_FOLDER = path.resolve(process.env.MIGRATIONS_DIR ?? "db/migrations");
+/** Arbitrary constant: the advisory lock that serialises migrations across processes. */
+const MIGRATION_LOCK = 7_263_011;
+
+function connectPostgres(url: string): Connection {
+  const client = postgres(url, {
+    max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    onnotice: () => {},
+    connect_timeout: 5,
+    idle_timeout: 30,
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return {
+    engine: "postgres",
+    db,
+    sql: {
+      async query(text, values) {
+        const rows = values && values.length > 0
+          ? await client.unsafe(text, values as postgres.ParameterOrJSON<never>[])
+          : await client.unsafe(text).simple();
+        return { rows: Array.from(rows as Iterable<Record<string, unknown>>) };
+      },
+    },
+    async migrate() {
+      // A dedicated connection: the advisory lock belongs to a session, and two processes
+      // starting together must not both apply the same migration.
+      const lockClient = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await lockClient`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder: MIGRATIONS_FOLDER });
+        await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+      } finally {
+        await lockClient.end();
+      }
+    },
+    async ping() {
+      await client`select 1`;
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+function connectPglite(dataDir: string): Connection {
+  const inMemory = dataDir.startsWith("memory://");
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(inMemory ? dataDir : path.resolve(dataDir, "pglite"));
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    engine: "pglite",
+    db,
+    sql: {
+      async query(text, values) {
+        if (values && values.length > 0) {
+          const result = await client.query<Record<string, unknown>>(text, values);
+          return { rows: result.rows };
+        }
+        const results = await client.exec(text);
+        return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+      },
+    },
+    async migrate() {
+      await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    },
+    async ping() {
+      await client.query("select 1");
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+/**
+ * One connection per process. Kept on globalThis because the Remix server bundle and the
+ * scripts that host it are two module graphs in one process: two PGlite instances on one data
+ * folder would corrupt it, and two postgres.js pools would double the connections.
+ */
+const globalKey = Symbol.for("medicobus.database");
+type GlobalWithDb = typeof globalThis & { [globalKey]?: Connection };
+
+function connection(): Connection {
+  const store = globalThis as GlobalWithDb;
+  store[globalKey] ??= env.DATABASE_URL ? connectPostgres(env.DATABASE_URL) : connectPglite(env.DATA_DIR);
+  return store[globalKey];
+}
+
+export const db: Database = connection().db;
+export const sqlRunner: SqlRunner = connection().sql;
+export const databaseEngine = connection().engine;
+
+export async function migrateDatabase() {
+  await connection().migrate();
+}
+
+/** Throws when the database does not answer; used by /healthz. */
+export async function pingDatabase() {
+  await connection().ping();
+}
+
+export async function closeDatabase() {
+  const store = globalThis as GlobalWithDb;
+  const current = store[globalKey];
+  delete store[globalKey];
+  await current?.close();
+}
+
+type AfterCommit = (task: () => Promise<unknown> | unknown) => void;
+
+/**
+ * Runs `work` in a transaction and, once it has committed, the tasks it registered with
+ * `afterCommit` (queue a mail, render a PDF). A rolled-back transaction runs none of them.
+ * Inside `work`, always use `tx`: the outer `db` deadlocks on PGlite.
+ */
+export async function transaction<T>(work: (tx: Transaction, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
+  const tasks: Array<() => Promise<unknown> | unknown> = [];
+  const result = await db.transaction((tx) => work(tx, (task) => tasks.push(task)));
+  for (const task of tasks) {
+    try {
+      await task();
+    } catch (error) {
+      // The business change is committed; a failed follow-up (e.g. queueing a mail) must not
+      // turn it into an error page. The mail outbox sweeper retries queued mails.
+      console.error("after-commit task failed", error);
+    }
+  }
+  return result;
+}

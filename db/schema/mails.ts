@@ -1,0 +1,27 @@
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { mailStatusEnum } from "./enums";
+
+/**
+ * Outgoing mail (an outbox). The row is written in the business transaction, the delivery job is
+ * queued after commit; the worker sends a row once and marks it sent. Without SMTP_URL the row is
+ * the delivery: the development mailbox page reads it.
+ */
+export const mails = pgTable(
+  "mails",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    html: text("html").notNull(),
+    text: text("text").notNull(),
+    template: text("template").notNull(),
+    attachments: jsonb("attachments").notNull().default([]),
+    status: mailStatusEnum("status").notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    messageId: text("message_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [index("mails_to_idx").on(t.to, t.createdAt), index("mails_status_idx").on(t.status, t.createdAt)],
+);
