@@ -1,0 +1,1 @@
+export async function enqueueJob(_name: string, _data: Record<string, unknown>) {}
