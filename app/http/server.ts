@@ -6,7 +6,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import { env } from "~/env.server";
+import { env, isProduction } from "~/env.server";
 import { isSameOriginMutation } from "./origin";
 
 export interface StartedServer {
@@ -30,6 +30,7 @@ export async function startHttpServer(options: { mode: "production" | "developme
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "same-origin");
     res.setHeader("X-Frame-Options", "DENY");
+    if (isProduction) res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
     const selfOrigin = `${req.protocol}://${req.get("host")}`;
     const allowed = env.PUBLIC_URL ? [selfOrigin, new URL(env.PUBLIC_URL).origin] : [selfOrigin];
     if (!isSameOriginMutation(req.method, { origin: req.get("origin"), referer: req.get("referer") }, allowed)) {
