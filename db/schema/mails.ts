@@ -4,7 +4,8 @@ import { mailStatusEnum } from "./enums";
 /**
  * Outgoing mail (an outbox). The row is written in the business transaction, the delivery job is
  * queued after commit; the worker sends a row once and marks it sent. Without SMTP_URL the row is
- * the delivery: the development mailbox page reads it.
+ * the delivery: the development mailbox page reads it. `claimedUntil` is the lease a worker takes
+ * before talking to SMTP, so that two workers never send the same row at the same time.
  */
 export const mails = pgTable(
   "mails",
@@ -20,6 +21,7 @@ export const mails = pgTable(
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     messageId: text("message_id"),
+    claimedUntil: timestamp("claimed_until", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
   },
