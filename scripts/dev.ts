@@ -1,3 +1,4 @@
+export {};
 /** `npm run dev`: the same HTTP shell as production, with Vite's middleware and hot reload. */
 process.env.NODE_ENV ??= "development";
 const { migrateDatabase } = await import("~db/client.server");
