@@ -1,4 +1,3 @@
-export {};
 /** `npm run dev`: the same HTTP shell as production, with Vite's middleware and hot reload. */
 process.env.NODE_ENV ??= "development";
 const { migrateDatabase } = await import("~db/client.server");
@@ -10,3 +9,5 @@ if (env.JOBS === "on") await startJobs();
 const { startHttpServer } = await import("~/http/server");
 const started = await startHttpServer({ mode: "development" });
 console.log(`Portail Médicobus (développement) : ${started.url}`);
+
+export {}; // a module, for top-level await
