@@ -14,10 +14,11 @@ export async function loader(_: LoaderFunctionArgs) {
   return json({ call });
 }
 
-const BADGE_SEVERITY: Record<WaveState, "info" | "success" | "new"> = {
+// A closed wave gets the neutral grey badge: nothing to act on.
+const BADGE_SEVERITY: Record<WaveState, "info" | "success" | undefined> = {
   upcoming: "info",
   open: "success",
-  closed: "new",
+  closed: undefined,
 };
 
 export default function Home() {
@@ -53,7 +54,7 @@ export default function Home() {
               start={
                 <ul className="fr-badges-group">
                   <li>
-                    <Badge severity={BADGE_SEVERITY[wave.state]} noIcon={false}>
+                    <Badge severity={BADGE_SEVERITY[wave.state]}>
                       {WAVE_STATE_LABELS[wave.state]}
                     </Badge>
                   </li>
