@@ -1,4 +1,4 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { calls, waves } from "./calls";
 import { applicationStatusEnum } from "./enums";
 import { organisations } from "./organisations";
@@ -28,7 +28,19 @@ export const applications = pgTable(
     title: text("title").notNull().default(""),
     formData: jsonb("form_data").notNull().default({}),
     version: integer("version").notNull().default(1),
+    /** Sections an agent reopened with a correction request; only these are editable then. */
+    reopenedSections: jsonb("reopened_sections").$type<string[]>().notNull().default([]),
+    // Figures derived from formData at each save, kept as columns so that lists, filters and
+    // rankings over thousands of dossiers never parse jsonb row by row.
+    departementCodes: text("departement_codes").array().notNull().default([]),
+    populationCovered: integer("population_covered").notNull().default(0),
+    totalCostCents: bigint("total_cost_cents", { mode: "number" }).notNull().default(0),
+    requestedCents: bigint("requested_cents", { mode: "number" }).notNull().default(0),
+    /** The content as submitted (the receipt is rendered from it) and its SHA-256. */
+    submittedData: jsonb("submitted_data"),
+    submittedHash: text("submitted_hash"),
     submittedAt: timestamp("submitted_at", { withTimezone: true }),
+    lastSavedBy: text("last_saved_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
@@ -57,4 +69,56 @@ export const applicationEvents = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("application_events_app_idx").on(t.applicationId, t.createdAt)],
+);
+
+/** An uploaded piece (pièce justificative). The bytes live in content-addressed storage by sha256. */
+export const applicationPieces = pgTable(
+  "application_pieces",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    applicationId: uuid("application_id")
+      .notNull()
+      .references(() => applications.id, { onDelete: "cascade" }),
+    /** The piece's code in the call's list (e.g. « devis_vehicule »). */
+    pieceCode: text("piece_code").notNull(),
+    fileName: text("file_name").notNull(),
+    mimeType: text("mime_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    sha256: text("sha256").notNull(),
+    uploadedBy: text("uploaded_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("application_pieces_app_idx").on(t.applicationId, t.pieceCode)],
+);
+
+/** The message thread between the applicant's organisation and the agents. */
+export const applicationMessages = pgTable(
+  "application_messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    applicationId: uuid("application_id")
+      .notNull()
+      .references(() => applications.id, { onDelete: "cascade" }),
+    authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
+    /** Which side wrote it: the unread count of each side counts the other side's messages. */
+    side: text("side", { enum: ["applicant", "agent"] }).notNull(),
+    body: text("body").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("application_messages_app_idx").on(t.applicationId, t.createdAt)],
+);
+
+/** Up to when each user has read a dossier's thread. */
+export const applicationReadMarks = pgTable(
+  "application_read_marks",
+  {
+    applicationId: uuid("application_id")
+      .notNull()
+      .references(() => applications.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    readAt: timestamp("read_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.userId] })],
 );
