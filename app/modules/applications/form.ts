@@ -201,9 +201,8 @@ export function sectionSchemas(mode: Mode, projectYears = 3) {
 }
 
 export type DraftSections = { [K in DataSectionKey]: z.infer<ReturnType<typeof sectionSchemas>[K]> };
-export type CompleteSections = DraftSections; // same shape; « complete » only narrows what is required
-/** The stored form data: each section as last saved (draft-valid). */
-export type FormData = Partial<DraftSections>;
+/** The stored form data: each section as last saved (draft-valid), any field possibly absent. */
+export type FormData = { [K in DataSectionKey]?: Partial<DraftSections[K]> };
 
 export function isDataSection(key: string): key is DataSectionKey {
   return SECTION_KEYS.includes(key as SectionKey) && key !== "pieces";
