@@ -1,0 +1,74 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, inject, onTestFailed } from "vitest";
+
+export const ARTIFACTS_DIR = path.resolve("tests/.artifacts");
+
+/** The portal started by the global setup (tests/e2e/global-setup.ts). */
+export function baseUrl() {
+  return inject("baseUrl");
+}
+
+/** Debian's Chromium: nothing is ever downloaded (no `npx playwright install`). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/**
+ * One browser per test file; `newPage()` opens a fresh context (its own cookies) on the portal.
+ * A failing test leaves a screenshot of each of its pages in tests/.artifacts/.
+ */
+export function setupBrowser() {
+  let browser: Browser | null = null;
+  let contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.map((context) => context.close().catch(() => {})));
+    contexts = [];
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    async newPage(): Promise<Page> {
+      if (!browser) throw new Error("setupBrowser() : le navigateur n'est pas lancé (appelez newPage() dans un test).");
+      const context = await browser.newContext({ baseURL: baseUrl(), locale: "fr-FR", timezoneId: "Europe/Paris", viewport: { width: 1280, height: 900 } });
+      // Waiting, not timing: generous so a slow machine waits instead of failing.
+      context.setDefaultTimeout(30_000);
+      context.setDefaultNavigationTimeout(60_000);
+      contexts.push(context);
+      const page = await context.newPage();
+      onTestFailed(async ({ task }) => {
+        if (!page.isClosed()) await screenshot(page, `echec-${task.name}`).catch(() => {});
+      });
+      return page;
+    },
+  };
+}
+
+/** A full-page PNG in tests/.artifacts/<name>.png (git-ignored), to look at the layout. */
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-zA-Z0-9_-]+/g, "-").toLowerCase()}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** A unique address per test run, so journeys never collide with earlier rows. */
+export function uniqueEmail(prefix: string) {
+  return `${prefix}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@exemple.fr`;
+}
