@@ -1,0 +1,69 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
+import path from "node:path";
+import { renderReceipt } from "~templates/receipt";
+import { sampleReceipt } from "~templates/receipt.sample";
+
+/*
+ * Time to render one receipt (the realistic sample: 6 pieces, 2 pages), fonts already loaded,
+ * as a request would see it on a warm server. Run: npx tsx scripts/bench/receipt-pdf.ts
+ */
+const WARM_UP = 20;
+const RUNS = 200;
+const TARGET_MEDIAN_MS = 50;
+const REPORT = path.join(process.cwd(), "docs", "benchmarks.md");
+const HEADING = "## Récépissé PDF";
+
+const data = sampleReceipt();
+for (let i = 0; i < WARM_UP; i++) await renderReceipt(data);
+
+// CPU time next to wall time: on a shared machine the wall time also counts the waits for a core.
+const wall: number[] = [];
+const cpu: number[] = [];
+let bytes = 0;
+const [load] = loadavg();
+for (let i = 0; i < RUNS; i++) {
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const pdf = await renderReceipt(data);
+  wall.push(performance.now() - start);
+  const used = process.cpuUsage(cpuStart);
+  cpu.push((used.user + used.system) / 1000);
+  bytes = pdf.length;
+}
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const median = percentile(wall, 50);
+const p95 = percentile(wall, 95);
+const cpuMedian = percentile(cpu, 50);
+
+console.log(`Récépissé PDF: ${RUNS} rendus, médiane ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (CPU médian ${cpuMedian.toFixed(1)} ms), ${Math.round(bytes / 1024)} Kio`);
+
+const section = `${HEADING}
+
+Commande : \`npx tsx scripts/bench/receipt-pdf.ts\` — mesuré le ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${availableParallelism()} cœurs, charge moyenne ${load.toFixed(1)} au départ).
+
+Rendu du récépissé de démonstration (6 pièces, 2 pages) avec \`renderReceipt\`, ${RUNS} fois après ${WARM_UP} rendus de chauffe.
+
+| mesure | valeur |
+|---|---|
+| médiane | ${median.toFixed(1)} ms |
+| 95e centile | ${p95.toFixed(1)} ms |
+| médiane du temps CPU | ${cpuMedian.toFixed(1)} ms |
+| taille du PDF | ${Math.round(bytes / 1024)} Kio |
+| objectif | médiane ≤ ${TARGET_MEDIAN_MS} ms : ${median <= TARGET_MEDIAN_MS ? "atteint" : "**non atteint**"} |
+`;
+
+// Other benchmarks write their own sections of the same file: only ours is replaced.
+const current = existsSync(REPORT) ? readFileSync(REPORT, "utf8") : "# Mesures de performance\n";
+const start = current.indexOf(`${HEADING}\n`);
+const end = start === -1 ? -1 : current.indexOf("\n## ", start + HEADING.length);
+const next =
+  start === -1
+    ? `${current.trimEnd()}\n\n${section}`
+    : `${current.slice(0, start)}${section}${end === -1 ? "" : current.slice(end)}`;
+mkdirSync(path.dirname(REPORT), { recursive: true });
+writeFileSync(REPORT, next.endsWith("\n") ? next : `${next}\n`);
+if (median > TARGET_MEDIAN_MS) console.warn(`Objectif non atteint : médiane > ${TARGET_MEDIAN_MS} ms (voir la charge de la machine et le temps CPU).`);
