@@ -52,7 +52,8 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="theme-color" content="#000091" />
+        {/* No theme-color meta here: react-dsfr replaces it at start (light/dark), and a head that
+            changed under React fails hydration (#418) and re-renders the whole document. */}
         <script
           // Sets the light/dark theme before the first paint, so the page never flashes.
           dangerouslySetInnerHTML={{
