@@ -39,4 +39,12 @@ describe("database client", () => {
     const remove = await db.execute(sql`delete from audit_log where id = ${row.id}`).catch((error) => error);
     expect(findPgError(remove)?.message).toMatch(/append-only \(DELETE refused\)/);
   });
+
+  it("refuses the outer db inside a transaction instead of hanging (PGlite)", async () => {
+    const outcome = await transaction(async () => db.execute(sql`select 1`)).then(
+      () => "resolved",
+      (error: Error) => String((error.cause as Error | undefined)?.message ?? error.message),
+    );
+    expect(outcome).toMatch(databaseEngine === "pglite" ? /use the `tx`/ : /resolved/);
+  });
 });

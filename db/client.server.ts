@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -76,10 +77,32 @@ function connectPostgres(url: string): Connection {
   };
 }
 
+/** Set while a `transaction()` callback runs, to catch the outer `db` used inside it. */
+const insideTransaction = new AsyncLocalStorage<boolean>();
+
+/**
+ * PGlite runs one transaction at a time: a query on the outer client issued from inside a
+ * transaction waits for that transaction, which waits for the query — the process hangs. Fail
+ * at once instead, with a message that names the mistake (on PostgreSQL the same mistake is a
+ * query outside the transaction: a bug too, just a quieter one).
+ */
+function refuseOuterUseInsideTransaction(client: PGlite) {
+  for (const method of ["query", "exec", "transaction"] as const) {
+    const original = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      if (insideTransaction.getStore()) {
+        return Promise.reject(new Error("The outer `db` was used inside transaction(): use the `tx` given to the callback."));
+      }
+      return original(...args);
+    };
+  }
+}
+
 function connectPglite(dataDir: string): Connection {
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const client = new PGlite(inMemory ? dataDir : path.resolve(dataDir, "pglite"));
+  refuseOuterUseInsideTransaction(client);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     engine: "pglite",
@@ -149,7 +172,7 @@ type AfterCommit = (task: () => Promise<unknown> | unknown) => void;
  */
 export async function transaction<T>(work: (tx: Transaction, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
   const tasks: Array<() => Promise<unknown> | unknown> = [];
-  const result = await db.transaction((tx) => work(tx, (task) => tasks.push(task)));
+  const result = await db.transaction((tx) => insideTransaction.run(true, () => work(tx, (task) => tasks.push(task))));
   for (const task of tasks) {
     try {
       await task();

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
-import { db, transaction } from "~db/client.server";
+import { db, transaction, type Executor } from "~db/client.server";
 import { memberships, organisationInvitations, organisations, roleAssignments, users } from "~db/schema";
 import { organisationInvitationMail } from "~emails/organisation-invitation";
 import { queueMail } from "~emails/send.server";
@@ -102,8 +102,8 @@ const INVITATION_MESSAGES: Record<InvitationProblem, string> = {
   expired: "Cette invitation a expiré : demandez au responsable de l'organisation de vous inviter à nouveau.",
 };
 
-async function findInvitation(token: string, now: Date) {
-  const [row] = await db
+async function findInvitation(executor: Executor, token: string, now: Date) {
+  const [row] = await executor
     .select({ invitation: organisationInvitations, organisationName: organisations.name })
     .from(organisationInvitations)
     .innerJoin(organisations, eq(organisations.id, organisationInvitations.organisationId))
@@ -111,13 +111,13 @@ async function findInvitation(token: string, now: Date) {
   if (!row) return { problem: "invalid" as const };
   if (row.invitation.acceptedAt || row.invitation.revokedAt) return { problem: "used" as const };
   if (row.invitation.expiresAt <= now) return { problem: "expired" as const };
-  const [account] = await db.select({ id: users.id }).from(users).where(eq(users.email, row.invitation.email));
+  const [account] = await executor.select({ id: users.id }).from(users).where(eq(users.email, row.invitation.email));
   return { problem: null, invitation: row.invitation, organisationName: row.organisationName, hasAccount: Boolean(account) };
 }
 
 /** What the invitation page shows before acceptance: the organisation, and whether an account must be created. */
 export async function inspectOrganisationInvitation(token: string, now = new Date()) {
-  const found = await findInvitation(token, now);
+  const found = await findInvitation(db, token, now);
   if (found.problem) return { ok: false as const, message: INVITATION_MESSAGES[found.problem], status: found.problem === "invalid" ? 400 : 410 };
   return { ok: true as const, email: found.invitation.email, organisationName: found.organisationName, hasAccount: found.hasAccount };
 }
@@ -138,7 +138,7 @@ export async function acceptOrganisationInvitation(token: string, input: { user:
       .where(and(eq(organisationInvitations.tokenHash, hashToken(token)), isNull(organisationInvitations.acceptedAt), isNull(organisationInvitations.revokedAt), gt(organisationInvitations.expiresAt, now)))
       .returning();
     if (!claimed) {
-      const found = await findInvitation(token, now);
+      const found = await findInvitation(tx, token, now);
       const problem = found.problem ?? "used";
       throw new DomainError(`invitation_${problem}`, problem === "invalid" ? 400 : 410, INVITATION_MESSAGES[problem]);
     }
