@@ -53,7 +53,9 @@ export async function startHttpServer(options: { mode: "production" | "developme
     build = (await import(/* @vite-ignore */ pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
   }
 
-  app.all("*", createRequestHandler({ build, mode: options.mode }));
+  // The client's IP is the only thing Express knows that a Remix request does not: the sign-in
+  // throttling counts failures per IP.
+  app.all("*", createRequestHandler({ build, mode: options.mode, getLoadContext: (req) => ({ clientIp: req.ip ?? null }) }));
 
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(options.port ?? env.PORT, env.HOST, resolve));

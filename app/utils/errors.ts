@@ -5,7 +5,7 @@
 export class DomainError extends Error {
   constructor(
     readonly code: string,
-    readonly status: 400 | 403 | 404 | 409 | 413 | 422 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429,
     message: string,
     /** Field-level messages, keyed by form field name, shown next to the field. */
     readonly fieldErrors: Record<string, string[]> = {},

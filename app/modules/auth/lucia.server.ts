@@ -1,5 +1,5 @@
 import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
-import { Lucia, TimeSpan } from "lucia";
+import { generateIdFromEntropySize, Lucia, TimeSpan } from "lucia";
 import { db } from "~db/client.server";
 import { sessions, users } from "~db/schema";
 import { isProduction } from "~/env.server";
@@ -26,4 +26,9 @@ declare module "lucia" {
     Lucia: typeof lucia;
     DatabaseUserAttributes: { email: string; name: string };
   }
+}
+
+/** A new user id in Lucia's format (16 characters of base32, 80 bits of entropy). */
+export function newUserId() {
+  return generateIdFromEntropySize(10);
 }

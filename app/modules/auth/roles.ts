@@ -1,4 +1,5 @@
 import type { Role } from "~db/schema";
+import { regionName } from "~/modules/geo/regions";
 
 /** What users read for each role. */
 export const ROLE_LABELS: Record<Role, string> = {
@@ -44,3 +45,12 @@ export function homePathFor(user: SessionUser) {
   if (hasRole(user, "ars_agent") || hasRole(user, "anct_agent")) return "/instruction";
   return "/mon-espace";
 }
+
+/** « Agent ARS — Normandie », « Agent ANCT — France entière », « Administrateur ». */
+export function grantLabel(grant: RoleGrant) {
+  if (ROLE_REGION_RULE[grant.role] === "none") return ROLE_LABELS[grant.role];
+  return `${ROLE_LABELS[grant.role]} — ${grant.regionCode ? regionName(grant.regionCode) : "France entière"}`;
+}
+
+/** The roles that open the instruction area (/instruction). */
+export const INSTRUCTION_ROLES = ["ars_agent", "anct_agent", "program_manager"] as const satisfies readonly Role[];

@@ -1,7 +1,7 @@
 import { redirect } from "@remix-run/node";
-import { and, eq, isNull } from "drizzle-orm";
-import { db } from "~db/client.server";
-import { roleAssignments, users, type Role } from "~db/schema";
+import { and, eq, isNull, ne } from "drizzle-orm";
+import { db, type Transaction } from "~db/client.server";
+import { roleAssignments, sessions, users, type Role } from "~db/schema";
 import { forbidden } from "~/utils/errors";
 import { lucia } from "./lucia.server";
 import { hasRole, type SessionUser } from "./roles";
@@ -33,13 +33,23 @@ export async function getOptionalUser(request: Request) {
   return (await getSession(request))?.user ?? null;
 }
 
-/** Redirects to the sign-in page, coming back here afterwards. */
-export async function requireUser(request: Request): Promise<SessionUser> {
-  const current = await getSession(request);
-  if (current) return current.user;
+/** The sign-in page, coming back to this URL afterwards. */
+function signInRedirect(request: Request) {
   const url = new URL(request.url);
   const redirectTo = `${url.pathname}${url.search}`;
-  throw redirect(`/connexion?redirectTo=${encodeURIComponent(redirectTo)}`);
+  return redirect(`/connexion?redirectTo=${encodeURIComponent(redirectTo)}`);
+}
+
+/** Redirects to the sign-in page, coming back here afterwards. */
+export async function requireUser(request: Request): Promise<SessionUser> {
+  return (await requireSession(request)).user;
+}
+
+/** Like requireUser, with the session id (to keep this session when ending the others). */
+export async function requireSession(request: Request): Promise<CurrentSession> {
+  const current = await getSession(request);
+  if (!current) throw signInRedirect(request);
+  return current;
 }
 
 export async function requireRole(request: Request, role: Role | readonly Role[]): Promise<SessionUser> {
@@ -53,8 +63,12 @@ export async function requireAnonymous(request: Request, to = "/mon-espace") {
   if (await getSession(request)) throw redirect(to);
 }
 
-/** A fresh session (new id: no fixation) and the cookie that carries it. */
-export async function startSession(userId: string) {
+/**
+ * A fresh session (new id: no fixation) and the cookie that carries it. `replacing` is the
+ * session the browser had before (another account, or a stale one): it ends now.
+ */
+export async function startSession(userId: string, options: { replacing?: string | null } = {}) {
+  if (options.replacing) await lucia.invalidateSession(options.replacing);
   const session = await lucia.createSession(userId, {});
   return lucia.createSessionCookie(session.id).serialize();
 }
@@ -68,4 +82,15 @@ export async function endSession(request: Request) {
 /** After a password change or when an account is disabled, every session of the user ends. */
 export async function endAllSessions(userId: string) {
   await lucia.invalidateUserSessions(userId);
+}
+
+/**
+ * Ends a user's sessions inside a business transaction (a password reset, a disabled account),
+ * so that the change and the sign-out commit together. `except` keeps the session in use (a
+ * password changed from the account page ends the other devices' sessions only).
+ */
+export async function endSessionsInTransaction(tx: Transaction, userId: string, options: { except?: string } = {}) {
+  await tx
+    .delete(sessions)
+    .where(options.except ? and(eq(sessions.userId, userId), ne(sessions.id, options.except)) : eq(sessions.userId, userId));
 }
