@@ -1,11 +1,19 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import { setLink } from "@codegouvfr/react-dsfr/link";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { Link, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
 const ABORT_DELAY = 5_000;
+
+// react-dsfr draws its links (header, footer, buttons) with the registered Link. The browser
+// registers it in startReactDsfr (entry.client); without the same here the server's HTML has
+// <a to="…"> with no href, which hydration keeps (links dead without JavaScript, greyed out).
+// (The cast: setLink types its argument from the RegisterLink augmentation with a looser props
+// union than Remix's Link declares; startReactDsfr accepts the same component.)
+setLink({ Link: Link as never });
 
 export default function handleRequest(
   request: Request,
