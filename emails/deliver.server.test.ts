@@ -4,6 +4,7 @@ import { env } from "~/env.server";
 import { JOBS_SCHEMA, startJobQueue, stopJobQueue } from "~/jobs/queue.server";
 import { db, sqlRunner, transaction } from "~db/client.server";
 import { mails } from "~db/schema";
+import { fileStorage } from "~/modules/files/storage.server";
 import { closedSmtpUrl, startTestSmtpServer, type TestSmtpServer } from "../tests/fixtures/smtp";
 import { deliverMail, requeueStaleMails } from "./deliver.server";
 import { DELIVER_MAIL_JOB, queueMail } from "./send.server";
@@ -76,6 +77,34 @@ describe("deliverMail", () => {
     expect(mail.headers.get("auto-submitted")).toBe("auto-generated");
     expect(mail.headers.get("x-medicobus-template")).toBe("verify-email");
     expect(await mailRow(id)).toMatchObject({ status: "sent", attempts: 1, messageId: `<${id}@medicobus.localhost>`, claimedUntil: null });
+  });
+
+  it("attaches files from the storage, byte for byte", async () => {
+    const pdf = Buffer.from("%PDF-1.4\n% récépissé de test\n%%EOF\n");
+    const stored = await fileStorage().put(new Uint8Array(pdf));
+    const to = `piece-jointe${++counter}@exemple.fr`;
+    const id = await transaction((tx) =>
+      queueMail(tx, () => {}, {
+        to,
+        template: verifyEmailMail,
+        data: { name: "Camille", url: "https://medicobus.test/v", expiresInHours: 24 },
+        attachments: [{ filename: "recepisse-MB-2026-ABCDEF.pdf", contentType: "application/pdf", sha256: stored.sha256 }],
+      }),
+    );
+    expect(await deliverMail(id, { smtpUrl: smtp.url })).toBe("sent");
+    const mail = smtp.received.find((m) => m.to && !Array.isArray(m.to) && m.to.value[0].address === to)!;
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([["recepisse-MB-2026-ABCDEF.pdf", "application/pdf"]]);
+    expect(Buffer.compare(mail.attachments[0].content, pdf)).toBe(0);
+  });
+
+  it("queues a mail with a dedupe key once, however many times it is asked", async () => {
+    const to = `dedupe${++counter}@exemple.fr`;
+    const queue = () =>
+      transaction((tx) => queueMail(tx, () => {}, { to, template: verifyEmailMail, data: { name: "C", url: "https://medicobus.test/v", expiresInHours: 24 }, dedupeKey: `test:${to}` }));
+    const first = await queue();
+    expect(await queue()).toBe(first);
+    const rows = await db.select().from(mails).where(eq(mails.to, to));
+    expect(rows).toHaveLength(1);
   });
 
   it("never sends a row twice once it is sent", async () => {

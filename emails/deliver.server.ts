@@ -5,6 +5,7 @@ import { env } from "~/env.server";
 import { enqueueJob, JOBS_SCHEMA } from "~/jobs/queue.server";
 import { db } from "~db/client.server";
 import { mails } from "~db/schema";
+import { fileStorage } from "~/modules/files/storage.server";
 import { DELIVER_MAIL_JOB } from "./send.server";
 
 /*
@@ -94,6 +95,9 @@ export async function deliverMail(mailId: string, { smtpUrl = env.SMTP_URL, last
       html: mail.html,
       messageId: `<${mail.id}@${MAIL_DOMAIN}>`,
       headers: { "Auto-Submitted": "auto-generated", "X-Medicobus-Template": mail.template },
+      attachments: await Promise.all(
+        mail.attachments.map(async (attachment) => ({ filename: attachment.filename, contentType: attachment.contentType, content: await fileStorage().get(attachment.sha256) })),
+      ),
     });
     messageId = info.messageId;
   } catch (error) {

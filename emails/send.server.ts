@@ -1,5 +1,6 @@
+import { eq } from "drizzle-orm";
 import type { Transaction } from "~db/client.server";
-import { mails } from "~db/schema";
+import { mails, type MailAttachment } from "~db/schema";
 import { enqueueJob } from "~/jobs/queue.server";
 import type { MailTemplate } from "./layout";
 
@@ -14,13 +15,27 @@ type AfterCommit = (task: () => Promise<unknown> | unknown) => void;
 export async function queueMail<Data>(
   tx: Transaction,
   afterCommit: AfterCommit,
-  message: { to: string; template: MailTemplate<Data>; data: Data },
+  message: { to: string; template: MailTemplate<Data>; data: Data; attachments?: MailAttachment[]; dedupeKey?: string },
 ) {
   const rendered = message.template.render(message.data);
   const [row] = await tx
     .insert(mails)
-    .values({ to: message.to, subject: rendered.subject, html: rendered.html, text: rendered.text, template: message.template.name })
+    .values({
+      to: message.to,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      template: message.template.name,
+      attachments: message.attachments ?? [],
+      dedupeKey: message.dedupeKey,
+    })
+    .onConflictDoNothing({ target: mails.dedupeKey })
     .returning({ id: mails.id });
+  if (!row && message.dedupeKey) {
+    // The same dedupe key was queued before (a retried job): that mail is on its way already.
+    const [existing] = await tx.select({ id: mails.id }).from(mails).where(eq(mails.dedupeKey, message.dedupeKey));
+    return existing.id;
+  }
   afterCommit(() => enqueueJob(DELIVER_MAIL_JOB, { mailId: row.id }));
   return row.id;
 }

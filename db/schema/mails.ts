@@ -1,6 +1,12 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { mailStatusEnum } from "./enums";
 
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  sha256: string;
+}
+
 /**
  * Outgoing mail (an outbox). The row is written in the business transaction, the delivery job is
  * queued after commit; the worker sends a row once and marks it sent. Without SMTP_URL the row is
@@ -16,7 +22,13 @@ export const mails = pgTable(
     html: text("html").notNull(),
     text: text("text").notNull(),
     template: text("template").notNull(),
-    attachments: jsonb("attachments").notNull().default([]),
+    /** Files from the content-addressed storage, attached at delivery (e.g. the receipt PDF). */
+    attachments: jsonb("attachments").$type<MailAttachment[]>().notNull().default([]),
+    /**
+     * Set by a sender that may run twice (a retried job): the second insert with the same key is
+     * ignored, so a retry never mails twice.
+     */
+    dedupeKey: text("dedupe_key").unique(),
     status: mailStatusEnum("status").notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
