@@ -1,4 +1,4 @@
-import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { calls, waves } from "./calls";
 import { applicationStatusEnum } from "./enums";
 import { organisations } from "./organisations";
@@ -40,6 +40,14 @@ export const applications = pgTable(
     submittedData: jsonb("submitted_data"),
     submittedHash: text("submitted_hash"),
     submittedAt: timestamp("submitted_at", { withTimezone: true }),
+    // The scores of the consolidation (app/modules/instruction/scoring.ts), out of 100 in integer
+    // hundredths of a point; null until both rubrics are complete. Columns, not a join, so that
+    // the instruction list filters and sorts 10,000 dossiers by score through an index.
+    arsScore: integer("ars_score"),
+    anctScore: integer("anct_score"),
+    consolidatedScore: integer("consolidated_score"),
+    /** The ARS and ANCT scores differ by more than the call's threshold: flagged for the committee. */
+    scoreGapFlag: boolean("score_gap_flag").notNull().default(false),
     lastSavedBy: text("last_saved_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -49,6 +57,12 @@ export const applications = pgTable(
     index("applications_org_idx").on(t.organisationId),
     index("applications_wave_status_idx").on(t.waveId, t.status),
     index("applications_region_status_idx").on(t.regionCode, t.status),
+    // The instruction list: « département » filter (array containment), sort by score within a
+    // région or nationally, and by submission time (the default order).
+    index("applications_departements_gin_idx").using("gin", t.departementCodes),
+    index("applications_region_score_idx").on(t.regionCode, t.consolidatedScore.desc().nullsLast()),
+    index("applications_score_idx").on(t.consolidatedScore.desc().nullsLast()),
+    index("applications_submitted_at_idx").on(t.submittedAt),
   ],
 );
 

@@ -5,3 +5,4 @@ export * from "./organisations";
 export * from "./applications";
 export * from "./audit";
 export * from "./mails";
+export * from "./instruction";
