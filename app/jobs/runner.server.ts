@@ -4,6 +4,7 @@ import { env } from "~/env.server";
 import { databaseEngine } from "~db/client.server";
 import { deliverMail, requeueStaleMails } from "~emails/deliver.server";
 import { DELIVER_MAIL_JOB } from "~emails/send.server";
+import { SEND_RECEIPT_JOB, sendSubmissionReceipt } from "~/modules/applications/receipt-mail.server";
 import { ensureQueue, startJobQueue, stopJobQueue } from "./queue.server";
 
 export const SWEEP_OUTBOX_JOB = "mail.sweep-outbox";
@@ -21,6 +22,7 @@ const POLLING_INTERVAL_SECONDS = 0.5;
 const MAIL_WORKERS = databaseEngine === "postgres" ? 4 : 2;
 
 const DeliverMailData = z.object({ mailId: z.uuid() });
+const SendReceiptData = z.object({ applicationId: z.uuid(), submittedHash: z.string(), origin: z.string(), resubmission: z.boolean() });
 
 /** Processes whose workers are registered, so that a second startJobs() does not double them. */
 const running = new WeakSet<PgBoss>();
@@ -43,6 +45,9 @@ export async function startJobs(options: { smtpUrl?: string } = {}) {
       return deliverMail(mailId, { smtpUrl, lastAttempt: job.retryCount >= job.retryLimit });
     });
   }
+
+  await ensureQueue(SEND_RECEIPT_JOB);
+  await boss.work<unknown>(SEND_RECEIPT_JOB, { pollingIntervalSeconds: POLLING_INTERVAL_SECONDS }, async ([job]) => sendSubmissionReceipt(SendReceiptData.parse(job.data)));
 
   await boss.work(SWEEP_OUTBOX_JOB, { pollingIntervalSeconds: 5 }, async () => ({ requeued: await requeueStaleMails() }));
   // The next run comes a minute later anyway: a failed sweep is not worth retrying.

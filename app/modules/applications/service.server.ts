@@ -8,10 +8,13 @@ import type { SessionUser } from "~/modules/auth/roles";
 import { waveClosing, waveState } from "~/modules/calls/rules";
 import { readCallRules } from "~/modules/calls/schema";
 import { formatDateTime } from "~/modules/calls/time";
+import { env } from "~/env.server";
+import { enqueueJob } from "~/jobs/queue.server";
 import { DomainError } from "~/utils/errors";
 import { fieldId, isDataSection, sectionSchemas, type DataSectionKey, type FormData } from "./form";
 import { checkTransition, type ApplicationEvent } from "./lifecycle";
 import { assertMemberOf, dossierNotFound, findDossierForMember } from "./policy.server";
+import { SEND_RECEIPT_JOB } from "./receipt-mail.server";
 import { budgetFigures, missingItems } from "./rules";
 import { summarizeTerritory, territoryProblem } from "./territory.server";
 
@@ -146,9 +149,9 @@ export type SubmitResult = { reference: string; submittedAt: Date; submittedHash
  * snapshot and its SHA-256, routing to the ARS of the région, history and audit. A replay of the
  * same request (double click, network retry) finds the dossier submitted and changes nothing.
  */
-export async function submitDossier(actor: SessionUser, reference: string, options: { now?: Date } = {}): Promise<SubmitResult> {
+export async function submitDossier(actor: SessionUser, reference: string, options: { now?: Date; origin?: string } = {}): Promise<SubmitResult> {
   const now = options.now ?? new Date();
-  return transaction(async (tx) => {
+  return transaction(async (tx, afterCommit) => {
     const dossier = await lockDossierForMember(tx, actor, reference);
     if (dossier.status === "submitted" && dossier.submittedAt && dossier.submittedHash) {
       return { reference: dossier.reference, submittedAt: dossier.submittedAt, submittedHash: dossier.submittedHash, alreadySubmitted: true };
@@ -184,6 +187,8 @@ export async function submitDossier(actor: SessionUser, reference: string, optio
       .set({ status: "submitted", submittedAt: now, submittedData: snapshot, submittedHash, reopenedSections: [], version: sql`${applications.version} + 1`, updatedAt: now, ...derivedColumns(formData), regionCode: territory.regionCode })
       .where(eq(applications.id, dossier.id));
     await recordTransition(tx, actor, dossier, event, "submitted", { data: { submittedHash, regionCode: territory.regionCode } });
+    const origin = options.origin ?? env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+    afterCommit(() => enqueueJob(SEND_RECEIPT_JOB, { applicationId: dossier.id, submittedHash, origin, resubmission: event === "resubmit" }));
     return { reference: dossier.reference, submittedAt: now, submittedHash, alreadySubmitted: false };
   });
 }
