@@ -242,7 +242,8 @@ export default function OrganisationPage() {
           <>
             <h3 className="fr-mt-4w">Inviter un co-éditeur</h3>
             <ErrorSummary {...inviteForm.summary} labels={{ email: "Adresse électronique" }} />
-            <Form method="post" {...inviteForm.formProps}>
+            {/* A new key once the invitation is listed: the field empties for the next address. */}
+            <Form method="post" {...inviteForm.formProps} key={pendingInvitations.map((invitation) => invitation.id).join()}>
               <input type="hidden" name="intent" value="invite" />
               <TextField
                 field={inviteForm.fields.email}

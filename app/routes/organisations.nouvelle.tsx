@@ -25,7 +25,11 @@ const LABELS = {
   contactPhone: "Téléphone du contact",
 };
 
-const KIND_OPTIONS = ORGANISATION_KINDS.map((kind) => ({ value: kind, label: ORGANISATION_KIND_LABELS[kind] }));
+// The labels are written to sit inside a sentence (« une CPTS », « un centre de santé »); as choices they start with a capital.
+const KIND_OPTIONS = ORGANISATION_KINDS.map((kind) => {
+  const label = ORGANISATION_KIND_LABELS[kind];
+  return { value: kind, label: label.charAt(0).toUpperCase() + label.slice(1) };
+});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "applicant");

@@ -2,7 +2,7 @@ import { useInputControl, type FieldMetadata } from "@conform-to/react";
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { TextField } from "~/components/forms";
 
-/** One commune as the search resource route (/api/communes?q=) answers it. */
+/** One commune as the search resource route answers it: GET /api/communes?q= → { query, communes }. */
 export interface CommuneOption {
   code: string;
   name: string;
@@ -87,7 +87,7 @@ export function CommuneCombobox<Form extends Record<string, unknown>>({
     try {
       const response = await fetch(`/api/communes?q=${encodeURIComponent(query)}`, { signal: request.signal, headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const found = (await response.json()) as CommuneOption[];
+      const { communes: found } = (await response.json()) as { communes: CommuneOption[] };
       setOptions(found);
       setActive(-1);
       setOpen(found.length > 0);
