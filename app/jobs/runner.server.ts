@@ -4,10 +4,12 @@ import { env } from "~/env.server";
 import { databaseEngine } from "~db/client.server";
 import { deliverMail, requeueStaleMails } from "~emails/deliver.server";
 import { DELIVER_MAIL_JOB } from "~emails/send.server";
+import { remindOverdueEvaluations } from "~/modules/instruction/reminders.server";
 import { SEND_RECEIPT_JOB, sendSubmissionReceipt } from "~/modules/applications/receipt-mail.server";
 import { ensureQueue, startJobQueue, stopJobQueue } from "./queue.server";
 
 export const SWEEP_OUTBOX_JOB = "mail.sweep-outbox";
+export const REMIND_OVERDUE_EVALUATIONS_JOB = "instruction.remind-overdue-evaluations";
 
 /**
  * Workers look for new jobs twice a second (pg-boss's minimum), so a mail shows up sent in the
@@ -38,6 +40,7 @@ export async function startJobs(options: { smtpUrl?: string } = {}) {
   running.add(boss);
   await ensureQueue(DELIVER_MAIL_JOB);
   await ensureQueue(SWEEP_OUTBOX_JOB);
+  await ensureQueue(REMIND_OVERDUE_EVALUATIONS_JOB);
 
   for (let worker = 0; worker < MAIL_WORKERS; worker++) {
     await boss.work<unknown>(DELIVER_MAIL_JOB, { pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, includeMetadata: true }, async ([job]) => {
@@ -52,6 +55,12 @@ export async function startJobs(options: { smtpUrl?: string } = {}) {
   await boss.work(SWEEP_OUTBOX_JOB, { pollingIntervalSeconds: 5 }, async () => ({ requeued: await requeueStaleMails() }));
   // The next run comes a minute later anyway: a failed sweep is not worth retrying.
   await boss.schedule(SWEEP_OUTBOX_JOB, "* * * * *", {}, { retryLimit: 0 });
+
+  // Overdue evaluations: every morning at 8:00 Paris time. Retries are safe (the mails carry a
+  // per-agent, per-day dedupe key), so a failed run keeps pg-boss's retries.
+  const origin = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  await boss.work(REMIND_OVERDUE_EVALUATIONS_JOB, { pollingIntervalSeconds: 30 }, async () => remindOverdueEvaluations({ origin }));
+  await boss.schedule(REMIND_OVERDUE_EVALUATIONS_JOB, "0 8 * * *", {}, { tz: "Europe/Paris" });
 }
 
 /** Stops taking jobs, lets the running ones finish (up to 20 s), then closes pg-boss. */

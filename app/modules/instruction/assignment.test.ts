@@ -111,7 +111,7 @@ describe("automatic assignment (generated cases)", () => {
   });
 
   it("spreads 10 Normandie dossiers 4-3-3 over three ARS agents, skipping a conflicted one", () => {
-    const normandie = { national: false, regionCodes: ["28"] } as const;
+    const normandie: AgentScope = { national: false, regionCodes: ["28"] };
     const evaluators: CandidateEvaluator[] = ["a", "b", "c"].map((id) => ({ id, scope: normandie, load: 0 }));
     const dossiers = Array.from({ length: 10 }, (_, index) => ({ id: `d${index}`, regionCode: "28" }));
     const plan = planAssignments({ dossiers, evaluators, conflicts: new Set([conflictKey("d0", "a")]) });
