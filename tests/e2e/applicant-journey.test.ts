@@ -1,3 +1,4 @@
+import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { expectAccessible } from "./support/accessibility";
 import { announcedError, byLabel, chooseCommune, registerApplicant, type Applicant } from "./support/applicant-steps";
@@ -54,6 +55,6 @@ test("un porteur crée son organisation et invite un co-éditeur", async () => {
 });
 
 /** The commune picker replaces the plain INSEE field once the page has hydrated. */
-async function communeReady(page: import("playwright-core").Page) {
+async function communeReady(page: Page) {
   await page.locator("main").getByRole("combobox").waitFor();
 }

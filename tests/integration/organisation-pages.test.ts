@@ -149,7 +149,8 @@ describe("/organisations/:id", () => {
     const { cookie: strangerCookie } = await signedIn();
     const path = `/organisations/${organisation.id}`;
     expect((await call(organisationPage.loader, get(path, strangerCookie), { id: organisation.id })).status).toBe(404);
-    for (const fields of [{ intent: "invite", email: uniqueEmail() }, { intent: "remove", userId: owner.id }, { intent: "autre" }]) {
+    const attempts: Array<Record<string, string>> = [{ intent: "invite", email: uniqueEmail() }, { intent: "remove", userId: owner.id }, { intent: "autre" }];
+    for (const fields of attempts) {
       const response = await call(organisationPage.action, post(path, fields, strangerCookie), { id: organisation.id });
       expect(response.status, fields.intent).toBe(404);
     }
