@@ -60,7 +60,11 @@ export type EvaluationMode = "draft" | "complete";
  */
 export function evaluationSchema(criteria: readonly Pick<Criterion, "code">[], options: { mode: EvaluationMode; requestedCents: number }) {
   const complete = options.mode === "complete";
-  const mark = z.number({ error: `Notez ce critère de 0 à ${MAX_MARK}.` }).int(MARK_MESSAGE).min(0, MARK_MESSAGE).max(MAX_MARK, MARK_MESSAGE);
+  // A mark as a number, or as the text of a form field (« 4 »); an empty field is no mark.
+  const mark = z.preprocess(
+    (value) => (typeof value === "string" ? (value.trim() === "" ? undefined : Number(value.trim())) : value),
+    z.number({ error: `Notez ce critère de 0 à ${MAX_MARK}.` }).int(MARK_MESSAGE).min(0, MARK_MESSAGE).max(MAX_MARK, MARK_MESSAGE),
+  );
   const justification = z.string({ error: "Justifiez la note de ce critère." }).trim().max(TEXT_MAX_LENGTH, `${TEXT_MAX_LENGTH} caractères au plus.`);
   const criterion = z.object({
     score: complete ? mark : mark.nullish().transform((value) => value ?? null),
