@@ -23,6 +23,9 @@ import type { z } from "zod";
  * failed submit shows an error summary at the top, focused, that links to each field.
  */
 
+/** The name of the button conform submits a validation with (INTENT in @conform-to/dom, not re-exported). */
+const CONFORM_INTENT = "__intent__";
+
 export function useValidatedForm<Input extends Record<string, unknown>, Output>(options: {
   /** Stable: field ids are `${id}-${name}`, which the summary links to and the tests find. */
   id: string;
@@ -70,7 +73,12 @@ export function useValidatedForm<Input extends Record<string, unknown>, Output>(
       onSubmit(event: FormEvent<HTMLFormElement>) {
         onSubmit(event);
         // conform prevents the submit when the form has errors; Remix's <Form> then does nothing.
-        if (event.defaultPrevented) setFailedSubmits((n) => n + 1);
+        // conform also checks a field as it is left or typed by submitting the form with a hidden
+        // « __intent__ » button: that is not the person submitting, so the summary stays as it is
+        // (otherwise the first key typed in a field after a refusal sends the focus back up).
+        const submitter = (event.nativeEvent as SubmitEvent).submitter;
+        const fieldValidation = submitter instanceof HTMLButtonElement && submitter.name === CONFORM_INTENT;
+        if (event.defaultPrevented && !fieldValidation) setFailedSubmits((n) => n + 1);
       },
     },
   };
