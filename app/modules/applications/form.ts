@@ -74,7 +74,8 @@ function amount(mode: Mode, missing: string) {
 }
 
 function list<T extends z.ZodType>(mode: Mode, item: T, options: { max: number; min?: number; missing: string }) {
-  const base = z.array(item).max(options.max, `${options.max} éléments au plus.`);
+  // The error names what to add when the list is absent altogether (zod would say it in English).
+  const base = z.array(item, options.missing ? { error: options.missing } : undefined).max(options.max, `${options.max} éléments au plus.`);
   return mode === "complete" && options.min ? base.min(options.min, options.missing) : base.default([]);
 }
 
