@@ -3,7 +3,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { ErrorSummary, SubmitButton, TextField, useValidatedForm } from "~/components/forms";
 import { formatSiret, MEMBERSHIP_ROLE_LABELS } from "~/components/organisation/labels";
 import type { SessionUser } from "~/modules/auth/roles";
@@ -101,6 +101,13 @@ export default function OrganisationPage() {
   const inviteForm = useValidatedForm({ id: "invitation", schema: InviteMemberSchema, lastResult: actionData?.formId === "invite" ? actionData : null });
   const removeForm = useValidatedForm({ id: "retrait", schema: RemoveMemberSchema, lastResult: actionData?.formId === "remove" ? actionData : null });
   const here = `/organisations/${organisation.id}`;
+  // The confirmation opens without a page load (client navigation): the focus goes to it, so that
+  // it is read and its buttons come next under the keyboard.
+  const confirmation = useRef<HTMLDivElement>(null);
+  const removingId = removing?.userId;
+  useEffect(() => {
+    if (removingId) confirmation.current?.focus();
+  }, [removingId]);
   const hasContact = Boolean(organisation.contactName || organisation.contactEmail || organisation.contactPhone);
   return (
     <div className="fr-container fr-my-6w">
@@ -157,7 +164,7 @@ export default function OrganisationPage() {
           les co-éditeurs.
         </p>
         {removing ? (
-          <div className="fr-alert fr-alert--warning fr-mb-4w" role="region" aria-labelledby="confirmation-retrait" tabIndex={-1} autoFocus>
+          <div ref={confirmation} className="fr-alert fr-alert--warning fr-mb-4w" role="region" aria-labelledby="confirmation-retrait" tabIndex={-1}>
             <h3 id="confirmation-retrait" className="fr-alert__title">
               {removing.isMe ? "Quitter l'organisation ?" : `Retirer ${removing.name} de l'organisation ?`}
             </h3>
