@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ORGANISATION_KINDS, RUBRICS } from "~db/schema";
+import { ORGANISATION_KINDS, type Rubric } from "~db/schema";
 
 /**
  * One criterion of a scoring grid. The weight is relative (any positive integers: 3-2-1 or
@@ -90,7 +90,7 @@ const DEFAULT_RUBRICS = {
       descriptors: descriptors("Non envisagée", "Très incertaine", "Incertaine", "Plausible", "Probable et argumentée", "Assurée par des engagements écrits"),
     },
   ],
-} satisfies Record<(typeof RUBRICS)[number], Criterion[]>;
+} satisfies Record<Rubric, Criterion[]>;
 
 /**
  * What the ARS checks before admitting a dossier. The codes are the checks the portal knows how to

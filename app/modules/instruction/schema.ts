@@ -105,6 +105,9 @@ const points = z
   })
   .optional();
 
+/** An empty select (« Toutes les vagues ») means no filter. */
+const blankAsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
 const optionalText = z
   .string()
   .trim()
@@ -117,10 +120,10 @@ const optionalText = z
  * that do not parse are errors (400), not silently ignored: the page shows what it filters on.
  */
 export const DossierListFiltersSchema = z.object({
-  waveId: z.uuid("Vague inconnue.").optional().or(z.literal("").transform(() => undefined)),
-  regionCode: z.string().regex(/^\d{2}$/, "Région inconnue.").optional().or(z.literal("").transform(() => undefined)),
-  departementCode: z.string().regex(/^(\d{2,3}|2[AB])$/, "Département inconnu.").optional().or(z.literal("").transform(() => undefined)),
-  status: z.enum(APPLICATION_STATUSES, { error: "Statut inconnu." }).optional().or(z.literal("").transform(() => undefined)),
+  waveId: blankAsAbsent(z.uuid("Vague inconnue.")),
+  regionCode: blankAsAbsent(z.string().regex(/^\d{2}$/, "Région inconnue.")),
+  departementCode: blankAsAbsent(z.string().regex(/^(\d{2,3}|2[AB])$/, "Département inconnu.")),
+  status: blankAsAbsent(z.enum(APPLICATION_STATUSES, { error: "Statut inconnu." })),
   assignedToMe: z.union([z.boolean(), z.enum(["on", "true", "1", ""]).transform((value) => value !== "")]).optional(),
   flagged: z.union([z.boolean(), z.enum(["on", "true", "1", ""]).transform((value) => value !== "")]).optional(),
   scoreMin: points,
