@@ -5,6 +5,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~db/client.server";
+import { stopJobQueue } from "~/jobs/queue.server";
 import { applications } from "~db/schema";
 import { createCompleteDraft } from "../../../tests/fixtures/complete-dossier";
 import { completeFormData, setStatus } from "../../../tests/fixtures/dossiers";
@@ -16,6 +17,9 @@ import { saveSection, submitDossier } from "./service.server";
 /* The receipt is read back with poppler's pdftotext, as the applicant's PDF reader would show it. */
 const workDir = mkdtempSync(path.join(tmpdir(), "dossier-receipt-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+// A submission queues its receipt mail (pg-boss, started on first use): stop it before the
+// file's database is dropped, or its connections are cut mid-poll.
+afterAll(() => stopJobQueue());
 
 function pdfText(pdf: Buffer) {
   const file = path.join(workDir, `${Math.random().toString(36).slice(2)}.pdf`);
