@@ -19,6 +19,9 @@ export function AutosaveStatusText({ status }: { status: Status }) {
   useEffect(() => {
     if (status.kind === "saved") setSavedAt(time.format(new Date(status.savedAt)));
   }, [status]);
+  // Without JavaScript nothing saves by itself: the page says so until the script runs.
+  const [automatic, setAutomatic] = useState(false);
+  useEffect(() => setAutomatic(true), []);
 
   let text: string;
   switch (status.kind) {
@@ -39,7 +42,7 @@ export function AutosaveStatusText({ status }: { status: Status }) {
       text = "Enregistrement automatique arrêté.";
       break;
     default:
-      text = "Vos saisies sont enregistrées automatiquement.";
+      text = automatic ? "Vos saisies sont enregistrées automatiquement." : "Enregistrez vos saisies avant de quitter la page.";
   }
   return (
     <p className="fr-text--sm fr-mb-0 mb-autosave-status" role="status" aria-live="polite" data-state={status.kind}>

@@ -24,7 +24,7 @@ function Figures({ items }: { items: Array<[string, string]> }) {
   );
 }
 
-export function TerritoryFigures({ communes, refusal }: { communes: readonly CommuneOption[]; refusal: readonly string[] }) {
+export function TerritoryFigures({ communes }: { communes: readonly CommuneOption[] }) {
   const population = communes.reduce((total, commune) => total + commune.population, 0);
   const departementCodes = [...new Set(communes.map((commune) => commune.departementCode))].sort();
   const regionCodes = [...new Set(departementCodes.map((code) => findDepartement(code)?.regionCode).filter((code): code is string => Boolean(code)))].sort();
@@ -43,10 +43,8 @@ export function TerritoryFigures({ communes, refusal }: { communes: readonly Com
         ]}
       />
       {regions.length === 1 ? <p className="fr-text--sm fr-mb-0">Le dossier sera instruit par l'ARS {/^[AEIOUÉÎ]/.test(regions[0]) ? "d'" : "de "}{regions[0]}.</p> : null}
-      {refusal.length > 0 ? (
-        <div className="fr-alert fr-alert--error fr-alert--sm fr-mt-2w">
-          <p>{refusal.join(" ")}</p>
-        </div>
+      {regions.length > 1 ? (
+        <p className="fr-message fr-message--error fr-mt-1w">Un dossier est instruit par l'ARS d'une seule région : ce territoire ne peut pas être enregistré.</p>
       ) : null}
     </section>
   );

@@ -121,7 +121,7 @@ export function TerritoireFields(
         <SectionInput path={["ofWhichAld"]} inputMode="numeric" hint="Parmi les patients sans médecin traitant." />
       </div>
       <div className="fr-col-12 fr-col-lg-4">
-        <TerritoryFigures communes={selected} refusal={props.errors["territoire-communes"] ?? []} />
+        <TerritoryFigures communes={selected} />
       </div>
     </div>
   );

@@ -78,9 +78,18 @@ export function SectionForm<K extends FormSectionKey>(props: SectionFormProps<K>
     }
   }, [status]);
 
+  // The errors arrive a render after the refusal (from the autosave's status): the focus waits
+  // for the summary to be there.
+  const focusPending = useRef(false);
   useEffect(() => {
-    if (focusSummary > 0) summaryRef.current?.focus();
+    if (focusSummary > 0) focusPending.current = true;
   }, [focusSummary]);
+  useEffect(() => {
+    if (focusPending.current && summaryRef.current) {
+      focusPending.current = false;
+      summaryRef.current.focus();
+    }
+  });
 
   const update = useCallback(
     (next: SectionRaw[K]) => {
@@ -160,10 +169,11 @@ export function SectionForm<K extends FormSectionKey>(props: SectionFormProps<K>
         </button>
         <input type="hidden" name="version" value={props.version} />
         <p className="fr-hint-text" id={`${section}-aide`}>
-          Tous les champs sont à remplir avant le dépôt, mais vous pouvez compléter le dossier en plusieurs fois : chaque saisie est enregistrée.
+          Tous les champs sont à remplir avant le dépôt du dossier, que vous pouvez compléter en plusieurs fois.
         </p>
         <SectionFormContext.Provider value={context}>
-          <fieldset className="mb-section-fields" disabled={stopped}>
+          {/* Left enabled when saving stopped: what was typed can still be copied before reloading. */}
+          <fieldset className="mb-section-fields">
             {section === "porteur" ? <PorteurFields {...(fieldsProps as unknown as SectionFieldsProps<"porteur">)} /> : null}
             {section === "territoire" ? (
               <TerritoireFields
