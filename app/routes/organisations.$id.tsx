@@ -5,14 +5,17 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
 import { ErrorSummary, SubmitButton, TextField, useValidatedForm } from "~/components/forms";
+import { DossierStatusBadge } from "~/components/dossier/DossierStatusBadge";
 import { formatSiret, MEMBERSHIP_ROLE_LABELS } from "~/components/organisation/labels";
+import { listDossiersForMember } from "~/modules/applications/queries.server";
+import { orErrorPage } from "~/modules/applications/route-errors.server";
 import type { SessionUser } from "~/modules/auth/roles";
 import { requireUser } from "~/modules/auth/session.server";
 import { formatDateTime } from "~/modules/calls/time";
 import { ORGANISATION_KIND_LABELS } from "~/modules/organisations/labels";
 import { InviteMemberSchema, RemoveMemberSchema } from "~/modules/organisations/schema";
 import { getOrganisationForMember, inviteMember, removeMember } from "~/modules/organisations/service.server";
-import { DomainError, notFound } from "~/utils/errors";
+import { notFound } from "~/utils/errors";
 import { invalidSubmission, replyWithError, type FormReply } from "~/utils/forms.server";
 import { publicOrigin } from "~/utils/request.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -25,18 +28,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The organisation as one of its members sees it; anyone else gets a 404, whatever the id. */
 async function organisationForMember(user: SessionUser, id: string | undefined) {
+  // Not a uuid: no organisation has it (and the database would refuse the comparison).
   if (!id || !UUID.test(id)) notFound("Organisation introuvable.");
-  try {
-    return await getOrganisationForMember(user, id);
-  } catch (error) {
-    if (error instanceof DomainError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
+  return orErrorPage(getOrganisationForMember(user, id));
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const view = await organisationForMember(user, params.id);
+  const { dossiers } = await listDossiersForMember(user);
   const isOwner = view.myRole === "owner";
   // « Retirer » opens a confirmation first (a plain link, so it works without JavaScript).
   const removing = isOwner ? (view.members.find((member) => member.userId === new URL(request.url).searchParams.get("retirer")) ?? null) : null;
@@ -44,6 +44,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     organisation: view.organisation,
     members: view.members.map((member) => ({ ...member, isMe: member.userId === user.id })),
     pendingInvitations: view.pendingInvitations,
+    dossiers: dossiers
+      .filter((dossier) => dossier.organisationId === view.organisation.id)
+      .map(({ reference, title, status, waveTitle }) => ({ reference, title, status, waveTitle })),
     isOwner,
     removing: removing && { userId: removing.userId, name: removing.name, email: removing.email, isMe: removing.userId === user.id },
   });
@@ -96,7 +99,7 @@ function Detail({ term, children }: { term: string; children: ReactNode }) {
 }
 
 export default function OrganisationPage() {
-  const { organisation, members, pendingInvitations, isOwner, removing } = useLoaderData<typeof loader>();
+  const { organisation, members, pendingInvitations, dossiers, isOwner, removing } = useLoaderData<typeof loader>();
   const actionData = useActionData<FormReply>();
   const inviteForm = useValidatedForm({ id: "invitation", schema: InviteMemberSchema, lastResult: actionData?.formId === "invite" ? actionData : null });
   const removeForm = useValidatedForm({ id: "retrait", schema: RemoveMemberSchema, lastResult: actionData?.formId === "remove" ? actionData : null });
@@ -155,6 +158,44 @@ export default function OrganisationPage() {
             )}
           </Detail>
         </dl>
+      </section>
+
+      <section aria-labelledby="dossiers" className="fr-mb-6w">
+        <h2 id="dossiers">Dossiers</h2>
+        {dossiers.length === 0 ? (
+          <p>L'organisation n'a pas encore de dossier de candidature.</p>
+        ) : (
+          <div className="fr-table fr-table--no-caption">
+            <table>
+              <caption>Dossiers de {organisation.name}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Référence</th>
+                  <th scope="col">Titre</th>
+                  <th scope="col">Vague</th>
+                  <th scope="col">Statut</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dossiers.map((dossier) => (
+                  <tr key={dossier.reference}>
+                    <td>
+                      <Link to={`/dossiers/${dossier.reference}`}>{dossier.reference}</Link>
+                    </td>
+                    <td>{dossier.title || "Dossier sans titre"}</td>
+                    <td>{dossier.waveTitle}</td>
+                    <td>
+                      <DossierStatusBadge status={dossier.status} small as="span" />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <Button priority="secondary" linkProps={{ to: "/dossiers/nouveau" }}>
+          Créer un dossier
+        </Button>
       </section>
 
       <section aria-labelledby="membres" className="fr-mb-6w">

@@ -3,12 +3,14 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "~db/client.server";
 import { memberships, organisationInvitations, organisations, users } from "~db/schema";
+import { createDraft } from "~/modules/applications/service.server";
 import { startSession } from "~/modules/auth/session.server";
 import { OrganisationSchema } from "~/modules/organisations/schema";
 import { createOrganisation, inviteMember } from "~/modules/organisations/service.server";
 import * as organisationPage from "~/routes/organisations.$id";
 import * as invitationPage from "~/routes/organisations.invitation";
 import * as newOrganisationPage from "~/routes/organisations.nouvelle";
+import { createCall } from "../fixtures/dossiers";
 import { countRows, createUser, lastMail, TEST_ORIGIN, tokenFromMail, uniqueEmail } from "../fixtures/users";
 
 /**
@@ -141,6 +143,17 @@ describe("/organisations/:id", () => {
     expect(page.isOwner).toBe(true);
     expect(page.members).toEqual([expect.objectContaining({ name: "Alix Responsable", role: "owner", isMe: true })]);
     expect(page.pendingInvitations.map((invitation: { email: string }) => invitation.email)).toEqual([invited]);
+  });
+
+  it("lists the organisation's dossiers, not those of the member's other organisations", async () => {
+    const { user, cookie } = await signedIn();
+    const organisation = await organisationOf(user);
+    const other = await organisationOf(user);
+    const { call: grantCall } = await createCall();
+    const mine = await createDraft(user, { organisationId: organisation.id, callId: grantCall.id });
+    await createDraft(user, { organisationId: other.id, callId: grantCall.id });
+    const page = await (await call(organisationPage.loader, get(`/organisations/${organisation.id}`, cookie), { id: organisation.id })).json();
+    expect(page.dossiers).toEqual([expect.objectContaining({ reference: mine.reference, status: "draft", waveTitle: "Vague 2" })]);
   });
 
   it("is a 404 for a non-member, a made-up id and a malformed id, on the page and on every action", async () => {
