@@ -49,8 +49,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const reference = params.reference ?? "";
   const here = new URL(request.url);
   const page = `/dossiers/${encodeURIComponent(reference)}/pieces`;
-  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
-    const pieceCode = here.searchParams.get("piece") ?? "";
+  // An upload posts to ?piece=<code> (the piece is known before the body is read); « Supprimer » does not.
+  const pieceCode = here.searchParams.get("piece");
+  if (pieceCode !== null) {
     const wantsJson = (request.headers.get("Accept") ?? "").includes("application/json");
     try {
       // Who, which dossier, which piece: decided before a byte of the file is read.

@@ -69,7 +69,7 @@ export const SECTION_SPECS = {
 } as const satisfies Record<FormSectionKey, Record<string, FieldSpec>>;
 
 type RawOf<S> = {
-  [K in keyof S]: S[K] extends Leaf
+  -readonly [K in keyof S]: S[K] extends Leaf
     ? string
     : S[K] extends "choices"
       ? string[]
