@@ -90,7 +90,7 @@ export default function DossierMessages() {
             <DossierTextArea
               field={fields.body}
               label="Votre message"
-              hint={`${new Intl.NumberFormat("fr-FR").format(MESSAGE_BODY_MAX)} caractères au plus. Les agents en charge du dossier sont prévenus par courriel.`}
+              hint={`Au plus ${new Intl.NumberFormat("fr-FR").format(MESSAGE_BODY_MAX)} caractères. Les agents en charge du dossier sont prévenus par courriel.`}
               maxLength={MESSAGE_BODY_MAX}
             />
             <SubmitButton>Envoyer le message</SubmitButton>

@@ -57,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return redirectWithToast(`/dossiers/${reference}`, {
       title: result.alreadySubmitted ? "Dossier déjà déposé" : "Dossier déposé",
-      message: `Dossier déposé le ${formatDateTime(result.submittedAt)} (heure de Paris). Le récépissé de dépôt est téléchargeable ci-dessous.`,
+      message: `Le dossier ${reference} a été déposé le ${formatDateTime(result.submittedAt)} (heure de Paris). Le récépissé de dépôt est téléchargeable ci-dessous ; il est aussi envoyé par courriel aux membres de l'organisation.`,
     });
   }
 
@@ -162,7 +162,7 @@ function SubmitPanel({ data, reply }: { data: DossierLayoutData; reply: SubmitRe
             iconId="fr-icon-send-plane-line"
             iconPosition="right"
             disabled={blocked || submitting}
-            nativeButtonProps={{ "aria-describedby": "depot-explication", "aria-busy": submitting || undefined }}
+            nativeButtonProps={{ id: "deposer-dossier", "aria-describedby": "depot-explication", "aria-busy": submitting || undefined }}
           >
             {submitting ? "Dépôt en cours…" : label}
           </Button>
