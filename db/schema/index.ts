@@ -6,3 +6,4 @@ export * from "./applications";
 export * from "./audit";
 export * from "./mails";
 export * from "./instruction";
+export * from "./budget";
