@@ -109,8 +109,11 @@ export async function submitEvaluation(actor: SessionUser, reference: string, in
       .values({ applicationId: dossier.id, rubric, evaluatorId: actor.id, ...fields, createdAt: now })
       .onConflictDoUpdate({ target: [evaluations.applicationId, evaluations.rubric, evaluations.evaluatorId], set: { ...fields, version: sql`${evaluations.version} + 1` } })
       .returning({ id: evaluations.id, version: evaluations.version });
-    await recordAudit(tx, { actorId: actor.id, action: "evaluation.submit", entityType: "evaluation", entityId: saved.id, data: { reference, rubric, weightedScore, avis: value.avis, recommendedCents: value.recommended, scores: value.scores } });
+    // Consolidation before the audit row on purpose: recordAudit takes a database-wide lock that
+    // would serialise concurrent submissions by itself, and the dossier row lock must be what
+    // guarantees « reviewed exactly once » (the concurrency test fails without it).
     const consolidation = await consolidateIfComplete(tx, actor, dossier, now);
+    await recordAudit(tx, { actorId: actor.id, action: "evaluation.submit", entityType: "evaluation", entityId: saved.id, data: { reference, rubric, weightedScore, avis: value.avis, recommendedCents: value.recommended, scores: value.scores } });
     return { id: saved.id, version: saved.version, weightedScore, consolidation };
   });
 }
