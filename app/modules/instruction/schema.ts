@@ -34,10 +34,13 @@ export const AutoAssignSchema = z.object({ rubric: RubricSchema, waveId: z.uuid(
 
 const MARK_MESSAGE = `La note doit être un nombre entier de 0 à ${MAX_MARK}.`;
 
-/** Euros as typed (« 120 000,50 ») or integer cents; always integer cents after parsing. */
+/**
+ * Euros as typed (« 120 000,50 ») or integer cents; always integer cents after parsing. The text
+ * branch comes first: conform's parseWithZod coerces a field's text for the number branch too, and
+ * « 80000 » typed in the form would otherwise be read as 80 000 cents (800 €).
+ */
 const recommendedAmount = z.union(
   [
-    z.number().int("Le montant doit être un nombre entier de centimes.").min(0, "Le montant ne peut pas être négatif.").max(MAX_AMOUNT_CENTS, "Le montant est trop élevé."),
     z.string().transform((value, ctx) => {
       if (value.trim() === "") return null;
       const parsed = parseEuros(value);
@@ -47,6 +50,7 @@ const recommendedAmount = z.union(
       }
       return parsed.cents;
     }),
+    z.number().int("Le montant doit être un nombre entier de centimes.").min(0, "Le montant ne peut pas être négatif.").max(MAX_AMOUNT_CENTS, "Le montant est trop élevé."),
   ],
   { error: "Saisissez un montant en euros, par exemple 80 000." },
 );
