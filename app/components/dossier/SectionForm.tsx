@@ -1,4 +1,4 @@
-import { useBlocker, useNavigate } from "@remix-run/react";
+import { useBlocker, useNavigate, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import type { CallRules } from "~/modules/calls/schema";
 import { AutosaveStatusText, AutosaveStoppedAlert } from "./AutosaveStatus";
@@ -66,17 +66,25 @@ export function SectionForm<K extends FormSectionKey>(props: SectionFormProps<K>
       return { data, pageErrors: (fieldErrors) => errorsForPage(section, fieldErrors, rowsSent) };
     },
   });
-  const { status } = autosave;
+  // The hook's functions are stable; the object holding them is new at each render.
+  const { status, changed, flush, saveNow, unsaved } = autosave;
+
+  // After a save, the dossier's frame (title, « complet / à compléter » of each step) is read
+  // again; the fields keep what is typed, their state is the page's own.
+  const revalidator = useRevalidator();
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
 
   useEffect(() => {
     if (status.kind === "saved") {
       setErrors({});
       setMessage(null);
+      if (!unsaved()) revalidate.current();
     } else if (status.kind === "invalid") {
       setErrors(status.problem.fieldErrors);
       setMessage(Object.keys(status.problem.fieldErrors).length === 0 ? status.problem.message : null);
     }
-  }, [status]);
+  }, [status, unsaved]);
 
   // The errors arrive a render after the refusal (from the autosave's status): the focus waits
   // for the summary to be there.
@@ -95,9 +103,9 @@ export function SectionForm<K extends FormSectionKey>(props: SectionFormProps<K>
     (next: SectionRaw[K]) => {
       current.current = next;
       setRaw(next);
-      autosave.changed();
+      changed();
     },
-    [autosave],
+    [changed],
   );
 
   const context = useMemo(
@@ -116,13 +124,13 @@ export function SectionForm<K extends FormSectionKey>(props: SectionFormProps<K>
   );
 
   /** After a refused attempt to save or leave: show why, focus the summary or the alert. */
-  const explain = (outcome: Awaited<ReturnType<typeof autosave.flush>>) => {
+  const explain = (outcome: Awaited<ReturnType<typeof flush>>) => {
     if (outcome === "invalid") setFocusSummary((n) => n + 1);
     if (outcome === "stopped") document.getElementById("enregistrement-arrete")?.focus();
   };
 
   const go = async (href: string) => {
-    const outcome = await autosave.flush();
+    const outcome = await flush();
     // Stopped (« modifié ailleurs », submitted meanwhile): the alert said so, nothing more can be saved here.
     if (outcome === "invalid" || outcome === "offline") return explain(outcome);
     leaving.current = true;
@@ -130,10 +138,13 @@ export function SectionForm<K extends FormSectionKey>(props: SectionFormProps<K>
   };
 
   // Any other way out of the step (the step menu, a link of the header) waits for the save too.
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => !leaving.current && currentLocation.pathname !== nextLocation.pathname && autosave.unsaved());
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => !leaving.current && currentLocation.pathname !== nextLocation.pathname && unsaved());
+  const handling = useRef(false);
   useEffect(() => {
-    if (blocker.state !== "blocked") return;
-    void autosave.flush().then((outcome) => {
+    if (blocker.state !== "blocked" || handling.current) return;
+    handling.current = true;
+    void flush().then((outcome) => {
+      handling.current = false;
       if (outcome === "saved" || outcome === "stopped" || window.confirm(LEAVE_ANYWAY)) {
         leaving.current = true;
         blocker.proceed();
@@ -144,14 +155,14 @@ export function SectionForm<K extends FormSectionKey>(props: SectionFormProps<K>
     });
     // explain only sets state and focuses: it need not be a dependency.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [blocker, autosave]);
+  }, [blocker, flush]);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const submitter = (event.nativeEvent as SubmitEvent).submitter;
     const intent = submitter instanceof HTMLButtonElement ? submitter.value : "save";
     if (intent.startsWith("goto:")) return void go(intent.slice("goto:".length));
-    void autosave.saveNow().then((outcome) => outcome !== "saved" && explain(outcome));
+    void saveNow().then((outcome) => outcome !== "saved" && explain(outcome));
   };
 
   const fieldsProps = { raw, projectYears: props.projectYears, errors, setRows } as unknown as SectionFieldsProps<K>;
