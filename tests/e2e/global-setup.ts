@@ -93,7 +93,12 @@ export default async function setup(project: TestProject) {
 function build() {
   // A build can fail transiently while a file is being rewritten next to us: try again.
   for (let attempt = 1; ; attempt++) {
-    const result = spawnSync("npm", ["run", "build", "--silent"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    // NODE_ENV: vitest sets it to « test », and Vite would then bundle React's development build.
+    const result = spawnSync("npm", ["run", "build", "--silent"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_ENV: "production" },
+    });
     if (result.status === 0) return;
     if (attempt >= 4) {
       console.error(result.stdout, result.stderr);

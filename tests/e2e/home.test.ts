@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { expectAccessible } from "./support/accessibility";
-import { baseUrl, screenshot, setupBrowser } from "./support/browser";
+import { baseUrl, browserErrors, screenshot, setupBrowser } from "./support/browser";
 import { focusedElement } from "./support/focus";
 
 const browser = setupBrowser();
@@ -85,6 +85,16 @@ describe("page d'accueil et pages publiques", () => {
     expect(response?.status()).toBe(404);
     expect(await page.locator("main h1").innerText()).toBe("Page non trouvée");
     await expectAccessible(page, "404");
+  });
+
+  // A page whose server HTML React cannot hydrate is thrown away and drawn again: slower, and
+  // whatever was typed in the meantime is lost. Every public page must hydrate cleanly.
+  test.each(["/", "/connexion", "/inscription", "/mot-de-passe-oublie", "/aide"])("%s s'hydrate sans erreur dans la console", async (path) => {
+    const page = await browser.newPage();
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+    const errors = browserErrors(page);
+    expect(errors, errors.join("\n")).toEqual([]);
   });
 
   test("/healthz répond 200", async () => {

@@ -23,5 +23,7 @@ export default defineConfig({
     // connection; the tests wait for things to appear rather than measure how fast they do.
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // expect.poll waits for the page to reach a state; vitest's default (1 s) is a timing bet.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
   },
 });

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, inject, onTestFailed } from "vitest";
+import { afterAll, afterEach, beforeAll, inject } from "vitest";
 
 export const ARTIFACTS_DIR = path.resolve("tests/.artifacts");
 
@@ -36,7 +36,11 @@ export function setupBrowser() {
   beforeAll(async () => {
     browser = await launchBrowser();
   });
-  afterEach(async () => {
+  afterEach(async ({ task }) => {
+    if (task.result?.state === "fail") {
+      const pages = contexts.flatMap((context) => context.pages());
+      for (const [index, page] of pages.entries()) await screenshot(page, `echec-${task.name}-${index + 1}`).catch(() => {});
+    }
     await Promise.all(contexts.map((context) => context.close().catch(() => {})));
     contexts = [];
   });
@@ -52,12 +56,25 @@ export function setupBrowser() {
       context.setDefaultNavigationTimeout(60_000);
       contexts.push(context);
       const page = await context.newPage();
-      onTestFailed(async ({ task }) => {
-        if (!page.isClosed()) await screenshot(page, `echec-${task.name}`).catch(() => {});
+      const errors: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(`${page.url()} : ${message.text().split("\n")[0]}`);
       });
+      page.on("pageerror", (error) => errors.push(`${page.url()} : ${error.message}`));
+      consoleErrors.set(page, errors);
       return page;
     },
   };
+}
+
+const consoleErrors = new WeakMap<Page, string[]>();
+
+/**
+ * The errors the page logged in its console so far (a failed hydration, a script that threw, a
+ * resource that did not load). Expected refusals (a 4xx page) log « Failed to load resource ».
+ */
+export function browserErrors(page: Page) {
+  return [...(consoleErrors.get(page) ?? [])];
 }
 
 /** A full-page PNG in tests/.artifacts/<name>.png (git-ignored), to look at the layout. */

@@ -7,7 +7,7 @@ import { baseUrl } from "./browser";
  */
 export function field(page: Page, label: string): Locator {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return page.locator("main").getByLabel(new RegExp(`^\\s*${escaped}(\\s|$)`, "i"));
+  return page.locator("main").getByLabel(new RegExp(`^\\s*${escaped}(?=$|\\s|[A-ZÀ-Ý])`));
 }
 
 /**
