@@ -1,6 +1,6 @@
 import type { Locator, Page } from "playwright-core";
 import { expect } from "vitest";
-import { signIn } from "./accounts";
+import type { Hands } from "./applicant-hands";
 import { focusedElement } from "./focus";
 import { lastMailLink } from "./mailbox";
 
@@ -37,21 +37,29 @@ export async function byLabel(page: Page, label: string): Promise<Locator> {
   return page.locator(`[id="${id}"]`);
 }
 
+/** Fills the sign-in form with these hands; resolves on the page the portal sends to. */
+export async function signInWith(page: Page, hands: Hands, email: string, password: string) {
+  await page.goto("/connexion");
+  await hands.fill(await byLabel(page, "Adresse électronique"), email);
+  await hands.fill(await byLabel(page, "Mot de passe"), password);
+  await hands.press(page.locator("main").getByRole("button", { name: "Se connecter" }));
+  await page.waitForURL((url) => url.pathname !== "/connexion");
+  await page.getByRole("button", { name: "Se déconnecter" }).first().waitFor();
+}
+
 /** Registers, confirms the address from the development mailbox, signs in: lands on /mon-espace. */
-export async function registerApplicant(page: Page, applicant: Applicant, onStep: (label: string) => Promise<void> = async () => {}) {
+export async function registerApplicant(page: Page, applicant: Applicant, hands: Hands) {
   await page.goto("/inscription");
-  await onStep("inscription");
-  await (await byLabel(page, "Nom et prénom")).fill(applicant.name);
-  await (await byLabel(page, "Adresse électronique")).fill(applicant.email);
-  await (await byLabel(page, "Mot de passe")).fill(applicant.password);
-  await (await byLabel(page, "Confirmation du mot de passe")).fill(applicant.password);
-  await page.locator("main").getByRole("button", { name: "Créer mon compte" }).click();
+  await hands.fill(await byLabel(page, "Nom et prénom"), applicant.name);
+  await hands.fill(await byLabel(page, "Adresse électronique"), applicant.email);
+  await hands.fill(await byLabel(page, "Mot de passe"), applicant.password);
+  await hands.fill(await byLabel(page, "Confirmation du mot de passe"), applicant.password);
+  await hands.press(page.locator("main").getByRole("button", { name: "Créer mon compte" }));
   await page.waitForURL((url) => url.pathname !== "/inscription");
   await page.goto(await lastMailLink(page, applicant.email, "/verifier-email"));
   await page.getByText(/adresse électronique est confirmée/i).first().waitFor();
-  await signIn(page, applicant.email, applicant.password);
-  await page.waitForURL("**/mon-espace");
-  await page.getByRole("button", { name: "Se déconnecter" }).first().waitFor();
+  await signInWith(page, hands, applicant.email, applicant.password);
+  expect(new URL(page.url()).pathname).toBe("/mon-espace");
 }
 
 /**
@@ -70,22 +78,19 @@ export async function chooseCommune(page: Page, label: string, query: string, op
   await expect.poll(() => input.inputValue()).toMatch(/\(\d[\dAB]\)$/);
 }
 
-/** Presses Tab until `target` has the focus, and says after how many presses (fails past `limit`). */
-export async function tabUntil(page: Page, target: Locator, limit = 60) {
-  const id = await target.getAttribute("id");
+/**
+ * Presses Tab until `target` (or, with `anyOf`, any element of that group) has the focus, and
+ * says after how many presses. Past the end of the page the focus comes back to its start, so a
+ * target above the focus is reached too; more than `limit` presses is a failure.
+ */
+export async function tabUntil(page: Page, target: Locator, limit = 300, options: { anyOf?: Locator } = {}) {
+  const wanted = options.anyOf ?? target;
   for (let presses = 0; presses < limit; presses++) {
-    const focused = await focusedElement(page);
-    if (id ? focused?.id === id : await target.evaluate((element) => element === document.activeElement)) return presses;
+    const focused = await wanted.evaluateAll((elements) => elements.some((element) => element === document.activeElement));
+    if (focused) return presses;
     await page.keyboard.press("Tab");
   }
-  throw new Error(`${target} n'a pas reçu le focus après ${limit} tabulations.`);
-}
-
-/** Focuses a field by tabbing to it, then types its value with the keyboard. */
-export async function typeInto(page: Page, target: Locator, text: string) {
-  await tabUntil(page, target);
-  await page.keyboard.press("ControlOrMeta+a");
-  await page.keyboard.type(text);
+  throw new Error(`${target} n'a pas reçu le focus après ${limit} tabulations (focus sur ${JSON.stringify(await focusedElement(page))}).`);
 }
 
 /**
