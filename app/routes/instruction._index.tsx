@@ -1,39 +1,145 @@
+import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { grantLabel, INSTRUCTION_ROLES, ROLE_REGION_RULE } from "~/modules/auth/roles";
+import { Link, useLoaderData } from "@remix-run/react";
+import { FILTER_LABELS, filterFieldId, ListFilters } from "~/components/instruction/ListFilters";
+import { listHref, readListValues } from "~/components/instruction/ListLinks";
+import { ListTable } from "~/components/instruction/ListTable";
+import { STATUS_LABELS } from "~/modules/applications/lifecycle";
+import { hasRole, INSTRUCTION_ROLES } from "~/modules/auth/roles";
 import { requireRole } from "~/modules/auth/session.server";
-import { regionName } from "~/modules/geo/regions";
+import { listWaves } from "~/modules/calls/service.server";
+import { DEPARTEMENTS } from "~/modules/geo/departements";
+import { REGIONS } from "~/modules/geo/regions";
+import { listDossiersForAgent } from "~/modules/instruction/queries.server";
+import type { DossierListFilters } from "~/modules/instruction/schema";
+import { agentScope } from "~/modules/instruction/scope";
+import { APPLICATION_STATUSES } from "~db/schema";
+import { DomainError } from "~/utils/errors";
+import { formatInteger } from "~/utils/format";
 
-export const meta: MetaFunction = () => [{ title: "Espace instruction — Portail Médicobus" }];
+export const meta: MetaFunction = () => [{ title: "Dossiers à instruire — Instruction — Portail Médicobus" }];
+
+const LISTED_STATUSES = APPLICATION_STATUSES.filter((status) => status !== "draft");
 
 /**
- * The agents' landing page. Its scope is the union of the agent's instruction roles: one
- * national role (programme team, national ANCT) makes it the whole country.
+ * The agents' list: the dossiers of their scope, filtered, sorted and paginated on the server
+ * (listDossiersForAgent: two queries whatever the page). Filters that do not parse answer 400
+ * with the form and its errors, never a silently different list.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, INSTRUCTION_ROLES);
-  const grants = user.roles.filter((grant) => (INSTRUCTION_ROLES as readonly string[]).includes(grant.role));
-  const national = grants.some((grant) => ROLE_REGION_RULE[grant.role] === "none" || !grant.regionCode);
-  const regions = [...new Set(grants.flatMap((grant) => (grant.regionCode ? [regionName(grant.regionCode)] : [])))];
-  return json({ roles: grants.map(grantLabel), scope: national ? "France entière" : regions.join(", ") });
+  const agent = await requireRole(request, INSTRUCTION_ROLES);
+  const scope = agentScope(agent);
+  if (!scope) throw new Response("Votre compte n'a pas de région d'instruction : demandez-la à un administrateur.", { status: 403 });
+  const values = readListValues(new URL(request.url).searchParams);
+  const regions = scope.national ? REGIONS : REGIONS.filter((region) => scope.regionCodes.includes(region.code));
+  const regionCodes = new Set(regions.map((region) => region.code));
+  const waves = await listWaves();
+  const severalCalls = new Set(waves.map((wave) => wave.callId)).size > 1;
+  const page = {
+    scopeLabel: scope.national ? "France entière" : `${regions.length > 1 ? "Régions" : "Région"} ${regions.map((region) => region.name).join(", ")}`,
+    canAssignAutomatically: hasRole(agent, "program_manager") || hasRole(agent, "ars_agent"),
+    values,
+    options: {
+      waves: waves.map((wave) => ({ id: wave.id, label: severalCalls ? `${wave.callTitle} — ${wave.title}` : wave.title })),
+      regions: regions.map(({ code, name }) => ({ code, name })),
+      departements: DEPARTEMENTS.filter((departement) => regionCodes.has(departement.regionCode)).map(({ code, name }) => ({ code, name })),
+      statuses: LISTED_STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] })),
+    },
+  };
+  try {
+    // Raw query-string values: the service parses them with DossierListFiltersSchema (400 when one does not parse).
+    const list = await listDossiersForAgent(agent, values as DossierListFilters);
+    return json({ ...page, list, errors: null });
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.status !== 400) throw error;
+    return json({ ...page, list: null, errors: { message: error.message, fields: error.fieldErrors } }, { status: 400 });
+  }
 }
 
-export default function InstructionHome() {
-  const { roles, scope } = useLoaderData<typeof loader>();
+export default function InstructionList() {
+  const data = useLoaderData<typeof loader>();
+  const { list, values } = data;
+  const sort = list?.filters.sort ?? values.sort ?? "submitted";
+  const direction = list?.filters.direction ?? (sort === "submitted" || sort === "score" || sort === "population" ? "desc" : "asc");
+  const allCount = list ? Object.values(list.counts).reduce((sum, count) => sum + count, 0) : 0;
+  const fieldErrors = data.errors ? Object.entries(data.errors.fields) : [];
+
   return (
     <div className="fr-container fr-my-6w">
-      <h1>Espace instruction</h1>
-      <p className="fr-text--lead">
-        Votre périmètre : <strong>{scope}</strong>
+      <h1 className="fr-mb-1w">Dossiers à instruire</h1>
+      <p className="fr-text--lead fr-mb-1w">
+        Votre périmètre : <strong>{data.scopeLabel}</strong>
       </p>
-      <p>Vos rôles : {roles.join(" ; ")}.</p>
-      <div className="fr-callout">
-        <h2 className="fr-callout__title">Les dossiers arrivent avec le module d'instruction</h2>
-        <p className="fr-callout__text">
-          La liste des dossiers déposés dans votre périmètre, leur recevabilité et leur évaluation seront disponibles ici avec
-          le module d'instruction.
+      {data.canAssignAutomatically ? (
+        <p>
+          <Link className="fr-link fr-icon-team-line fr-link--icon-left" to="/instruction/affectations">
+            Affecter automatiquement les évaluations
+          </Link>
         </p>
-      </div>
+      ) : null}
+
+      {data.errors ? (
+        <div className="fr-alert fr-alert--error fr-mb-4w" role="alert" tabIndex={-1} autoFocus>
+          <h2 className="fr-alert__title">{data.errors.message}</h2>
+          <ul>
+            {fieldErrors.map(([name, messages]) => (
+              <li key={name}>
+                <a href={`#${filterFieldId(name)}`}>
+                  {FILTER_LABELS[name as keyof typeof FILTER_LABELS] ?? name} : {messages[0]}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      {list ? (
+        <nav aria-label="Nombre de dossiers par statut" className="fr-mb-3w">
+          <ul className="fr-tags-group">
+            {[{ status: null, label: "Tous les statuts", count: allCount }, ...LISTED_STATUSES.map((status) => ({ status, label: STATUS_LABELS[status], count: list.counts[status] }))].map((item) => {
+              const current = (values.status ?? null) === item.status;
+              return (
+                <li key={item.status ?? "tous"}>
+                  <Link
+                    className={`fr-tag${current ? " fr-icon-check-line fr-tag--icon-left" : ""}`}
+                    to={listHref(values, { status: item.status })}
+                    aria-current={current ? "true" : undefined}
+                    preventScrollReset
+                  >
+                    {item.label} : {formatInteger(item.count)}
+                    {current ? <span className="fr-sr-only"> (filtre actif)</span> : null}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+      ) : null}
+
+      <ListFilters values={values} errors={data.errors?.fields ?? null} options={data.options} effectiveSort={sort} effectiveDirection={direction} />
+
+      {list ? (
+        <section aria-labelledby="resultats">
+          <h2 id="resultats" className="fr-h5">
+            Résultats
+          </h2>
+          <p role="status">
+            {list.total === 0
+              ? "Aucun dossier ne correspond à ces critères."
+              : `${formatInteger(list.total)} dossier${list.total > 1 ? "s" : ""}${list.pageCount > 1 ? ` — page ${list.page} sur ${list.pageCount}` : ""}`}
+          </p>
+          {list.dossiers.length > 0 ? (
+            <ListTable rows={list.dossiers} sort={sort} direction={direction} caption={`Dossiers de votre périmètre, triés par ${sortCaption(sort)} (${direction === "asc" ? "ordre croissant" : "ordre décroissant"})`} />
+          ) : null}
+          {list.pageCount > 1 ? (
+            <Pagination className="fr-mt-3w" count={list.pageCount} defaultPage={list.page} showFirstLast getPageLinkProps={(pageNumber) => ({ to: listHref(values, { page: String(pageNumber) }) })} />
+          ) : null}
+        </section>
+      ) : null}
     </div>
   );
+}
+
+function sortCaption(sort: string) {
+  return { submitted: "date de dépôt", score: "note consolidée", population: "population couverte", reference: "référence", organisation: "organisation" }[sort] ?? sort;
 }

@@ -103,8 +103,15 @@ function fileSize(bytes: number) {
   return `${new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 }).format(bytes / (1024 * 1024))} Mo`;
 }
 
-/** Sections 1 to 6 of the dossier; the engagement (7) is the recap page's own form. */
-export function DossierSummary({ data }: { data: DossierLayoutData }) {
+type SummaryData = Pick<DossierLayoutData, "dossier" | "territory" | "budget" | "pieces" | "call" | "organisation" | "missing" | "editable">;
+type SummaryFile = DossierLayoutData["pieces"][number];
+
+/**
+ * Sections 1 to 6 of the dossier; the engagement (7) is the recap page's own form. The agents'
+ * view (app/routes/instruction.dossiers.$reference._index.tsx) passes `renderFile` to turn each
+ * file into its download and preview links.
+ */
+export function DossierSummary({ data, renderFile }: { data: SummaryData; renderFile?: (file: SummaryFile) => ReactNode }) {
   const { dossier, territory, budget, pieces, call } = data;
   const form = dossier.formData;
   const reference = dossier.reference;
@@ -300,7 +307,13 @@ export function DossierSummary({ data }: { data: DossierLayoutData }) {
                   <ul>
                     {files.map((file) => (
                       <li key={file.id}>
-                        {file.fileName} — {fileSize(file.sizeBytes)}
+                        {renderFile ? (
+                          renderFile(file)
+                        ) : (
+                          <>
+                            {file.fileName} — {fileSize(file.sizeBytes)}
+                          </>
+                        )}
                       </li>
                     ))}
                   </ul>

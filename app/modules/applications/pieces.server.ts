@@ -5,6 +5,7 @@ import { recordAudit } from "~/modules/audit/service.server";
 import type { SessionUser } from "~/modules/auth/roles";
 import { readCallRules } from "~/modules/calls/schema";
 import type { Upload } from "~/modules/files/upload.server";
+import { findDossierForAgent } from "~/modules/instruction/policy.server";
 import { DomainError } from "~/utils/errors";
 import { dossierNotFound, findDossierForMember } from "./policy.server";
 
@@ -122,13 +123,23 @@ export async function removePiece(actor: SessionUser, reference: string, pieceId
   });
 }
 
-/** One file of a dossier, for its download: 404 outside the member's organisations. */
-export async function findPieceForMember(actor: SessionUser, reference: string, pieceId: string) {
-  const dossier = await findDossierForMember(actor, reference);
+async function pieceOfDossier(applicationId: string, pieceId: string) {
   if (!UUID.test(pieceId)) pieceNotFound();
   const [piece] = await db
     .select()
     .from(applicationPieces)
-    .where(and(eq(applicationPieces.id, pieceId), eq(applicationPieces.applicationId, dossier.id)));
+    .where(and(eq(applicationPieces.id, pieceId), eq(applicationPieces.applicationId, applicationId)));
   return piece ?? pieceNotFound();
+}
+
+/** One file of a dossier, for its download: 404 outside the member's organisations. */
+export async function findPieceForMember(actor: SessionUser, reference: string, pieceId: string) {
+  const dossier = await findDossierForMember(actor, reference);
+  return pieceOfDossier(dossier.id, pieceId);
+}
+
+/** One file of a dossier, for an agent's download: 404 outside the agent's scope (and for drafts). */
+export async function findPieceForAgent(actor: SessionUser, reference: string, pieceId: string) {
+  const dossier = await findDossierForAgent(actor, reference);
+  return pieceOfDossier(dossier.id, pieceId);
 }

@@ -19,3 +19,12 @@ export async function getPublicCall(now = new Date()) {
     })),
   };
 }
+
+/** Every wave of every call, for the filters of the agents' list: call, then wave number. */
+export async function listWaves() {
+  return db
+    .select({ id: waves.id, number: waves.number, title: waves.title, callId: calls.id, callTitle: calls.title })
+    .from(waves)
+    .innerJoin(calls, eq(calls.id, waves.callId))
+    .orderBy(asc(calls.createdAt), asc(waves.number));
+}
