@@ -79,6 +79,7 @@ export default function DossierLayout() {
             pathname={pathname}
             unreadMessages={data.unreadMessages}
             reopenedSections={dossier.status === "changes_requested" ? dossier.reopenedSections : []}
+            showProgress={dossier.status === "draft" || dossier.status === "changes_requested"}
           />
         </div>
         <div className="fr-col-12 fr-col-md-8 fr-col-lg-9">

@@ -11,7 +11,8 @@ const STEP_MARKS: Record<StepState, { label: string; badge: string }> = {
 };
 
 /** Under the step's title (the side menu is narrow: beside it, the badge would wrap). */
-function StepLabel({ title, state }: { title: string; state: StepState }) {
+function StepLabel({ title, state }: { title: string; state: StepState | null }) {
+  if (!state) return <>{title}</>;
   return (
     <span>
       <span style={{ display: "block" }}>{title}</span>
@@ -31,6 +32,7 @@ export function DossierStepsMenu({
   pathname,
   unreadMessages,
   reopenedSections,
+  showProgress,
 }: {
   reference: string;
   missing: ReadonlyArray<{ section: SectionKey }>;
@@ -38,6 +40,8 @@ export function DossierStepsMenu({
   unreadMessages: number;
   /** In correction: the parts the ARS reopened, marked « À corriger ». */
   reopenedSections: readonly string[];
+  /** Only while the dossier can still change: after submission « À compléter » would be noise. */
+  showProgress: boolean;
 }) {
   const base = `/dossiers/${reference}`;
   const here = pathname.replace(/\/+$/, "");
@@ -47,7 +51,7 @@ export function DossierStepsMenu({
     ...stepsWithProgress(missing).map((step) => {
       const to = sectionPath(reference, step.key);
       return {
-        text: <StepLabel title={`${step.number}. ${step.title}`} state={reopenedSections.includes(step.key) ? "reopened" : step.complete ? "complete" : "incomplete"} />,
+        text: <StepLabel title={`${step.number}. ${step.title}`} state={!showProgress ? null : reopenedSections.includes(step.key) ? "reopened" : step.complete ? "complete" : "incomplete"} />,
         linkProps: { to },
         isActive: here === to,
       };
