@@ -138,6 +138,18 @@ export const CallRulesSchema = z.object({
   rubricWeights: z.object({ ars: z.number().int().nonnegative().max(1000), anct: z.number().int().nonnegative().max(1000) }).refine((weights) => weights.ars + weights.anct > 0, "Au moins une grille doit compter dans la note consolidée.").default({ ars: 60, anct: 40 }),
   /** An ARS/ANCT gap strictly above this many points (out of 100) is flagged for the committee. */
   scoreGapThreshold: z.number().int().min(0).max(100).default(20),
+  /**
+   * Minimum scores, in points out of 100, for a dossier to be fundable: the consolidated score
+   * and each rubric's score. A dossier under any of them is marked « sous le seuil » in the
+   * ranking and the simulator never funds it, not even through an override. 0 = no minimum.
+   */
+  fundingThresholds: z
+    .object({
+      overall: z.number().min(0).max(100).default(50),
+      ars: z.number().min(0).max(100).default(40),
+      anct: z.number().min(0).max(100).default(40),
+    })
+    .default({ overall: 50, ars: 40, anct: 40 }),
   admissibilityChecklist: z
     .array(z.object({ code: z.enum(ADMISSIBILITY_CHECKS), label: z.string().min(1) }))
     .default([
