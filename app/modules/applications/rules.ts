@@ -68,7 +68,9 @@ export function budgetChecks(figures: BudgetFigures, rules: CallRules): BudgetCh
       ok: figures.totalCostCents > 0 && funding === figures.totalCostCents,
       label: "Financements égaux au coût total",
       message:
-        funding === figures.totalCostCents
+        figures.totalCostCents === 0
+          ? "Aucune dépense n'est encore saisie."
+          : funding === figures.totalCostCents
           ? `Financements : ${formatEuros(funding)}, égaux au coût.`
           : `Financements : ${formatEuros(funding)} pour un coût de ${formatEuros(figures.totalCostCents)} (écart : ${formatEuros(Math.abs(funding - figures.totalCostCents))}).`,
     },
