@@ -54,6 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     previous: steps.previous,
     next: steps.next!,
     editable: canEditSection(view.dossier, section),
+    status: view.dossier.status,
     version: view.dossier.version,
     data: view.dossier.formData[section] ?? null,
     projectYears: view.call.rules.projectYears,
@@ -132,6 +133,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return isJson ? autosave(user, reference, section, request) : formPost(user, reference, section, request);
 }
 
+function readOnlyReason(status: string) {
+  if (status === "changes_requested") return "Cette étape n'est pas concernée par la demande de corrections : elle n'est pas modifiable.";
+  if (status === "withdrawn") return "Le dossier a été retiré : il n'est plus modifiable.";
+  return "Cette étape n'est plus modifiable : le dossier a été déposé.";
+}
+
 export default function SectionPage() {
   const data = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
@@ -169,7 +176,7 @@ export default function SectionPage() {
           <div className="fr-notice fr-notice--info fr-mb-3w">
             <div className="fr-container">
               <div className="fr-notice__body">
-                <p className="fr-notice__title">Cette étape n'est plus modifiable : le dossier a été déposé. Voici son contenu.</p>
+                <p className="fr-notice__title">{readOnlyReason(data.status)} Voici son contenu.</p>
               </div>
             </div>
           </div>

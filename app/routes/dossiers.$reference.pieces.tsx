@@ -35,6 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     reference: view.dossier.reference,
     editable: canEditPieces(view.dossier),
+    status: view.dossier.status,
     step: { position: steps.position, count: steps.count },
     previous: steps.previous!,
     next: steps.next!,
@@ -121,7 +122,12 @@ export default function PiecesPage() {
         <div className="fr-notice fr-notice--info fr-mb-3w">
           <div className="fr-container">
             <div className="fr-notice__body">
-              <p className="fr-notice__title">Les pièces ne sont plus modifiables : le dossier a été déposé. Vous pouvez télécharger les fichiers déposés.</p>
+              <p className="fr-notice__title">
+                {data.status === "changes_requested"
+                  ? "Les pièces ne sont pas concernées par la demande de corrections : elles ne sont pas modifiables."
+                  : "Les pièces ne sont plus modifiables : le dossier a été déposé."}{" "}
+                Vous pouvez télécharger les fichiers déposés.
+              </p>
             </div>
           </div>
         </div>
@@ -147,7 +153,7 @@ export default function PiecesPage() {
           </h3>
           {piece.description ? <p className="fr-text--sm fr-mb-1w">{piece.description}</p> : null}
           {piece.files.length === 0 ? (
-            <p className="fr-text--sm fr-mb-1w">{piece.required ? "Aucun fichier déposé : pièce à fournir." : "Aucun fichier déposé."}</p>
+            <p className="fr-text--sm fr-mb-1w">{piece.required && data.editable ? "Aucun fichier déposé : pièce à fournir." : "Aucun fichier déposé."}</p>
           ) : (
             <ul className="mb-pieces-list" aria-label={`Fichiers déposés pour « ${piece.label} »`}>
               {piece.files.map((file) => (

@@ -101,6 +101,22 @@ test("un porteur remplit chaque étape, enregistrée automatiquement, cherche de
   await byId(page, "vehicule-deliveryDate").fill("2027-03-01");
   await expectSaved(page);
   await expectAccessible(page, "formulaire-etape-4-vehicule");
+  // Leaving before the autosave's second: by the steps menu, the page saves first, then goes.
+  await byId(page, "vehicule-equipment").fill("Table d'examen, électrocardiographe, télémédecine.");
+  await page.locator("#dossier-menu").getByRole("link", { name: /^3\. Projet médical/ }).click();
+  await page.waitForURL((url) => url.pathname.endsWith("/projet"));
+  await page.goBack();
+  await page.waitForURL((url) => url.pathname.endsWith("/vehicule"));
+  await expect.poll(() => byId(page, "vehicule-equipment").inputValue()).toBe("Table d'examen, électrocardiographe, télémédecine.");
+  // Leaving the page itself (a reload here): the edit goes in a keepalive request.
+  await byId(page, "vehicule-vehicleType").fill("Camping-car aménagé");
+  await page.reload();
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return byId(page, "vehicule-vehicleType").inputValue();
+    })
+    .toBe("Camping-car aménagé");
   await nextStep(page, "/budget");
 
   // 5. Budget: the call's rules are checked as the amounts are typed, in words.
