@@ -11,12 +11,16 @@ const steps: Array<[label: string, args: string[]]> = [
   ["parcours dans Chromium", ["vitest", "run", "--config", "tests/e2e/vitest.config.ts"]],
 ];
 
+const minutes = (since: number) => `${((Date.now() - since) / 60_000).toFixed(1)} min`;
+const started = Date.now();
 for (const [label, args] of steps) {
   console.log(`\n▶ Tests : ${label} — base ${engine}`);
+  const stepStarted = Date.now();
   const result = spawnSync("npx", args, { stdio: "inherit", env: process.env });
   if (result.status !== 0) {
-    console.error(`\n✖ Échec : ${label} (${engine})`);
+    console.error(`\n✖ Échec : ${label} (${engine}, après ${minutes(stepStarted)})`);
     process.exit(result.status ?? 1);
   }
+  console.log(`✔ ${label} : ${minutes(stepStarted)}`);
 }
-console.log(`\n✔ Toute la suite est passée (${engine}).`);
+console.log(`\n✔ Toute la suite est passée (${engine}) en ${minutes(started)}.`);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -14,6 +14,7 @@ declare module "vitest" {
 const ARTIFACTS = path.resolve("tests/.artifacts");
 const SERVER_LOG = path.join(ARTIFACTS, "server.log");
 const READY_LINE = /Portail Médicobus prêt : (http:\/\/\S+)/;
+const LOCK = path.join(ARTIFACTS, "e2e.lock");
 
 /**
  * Starts the portal the way a newcomer does (`npx tsx scripts/start.ts`), in demo mode, on a
@@ -22,6 +23,7 @@ const READY_LINE = /Portail Médicobus prêt : (http:\/\/\S+)/;
  */
 export default async function setup(project: TestProject) {
   mkdirSync(ARTIFACTS, { recursive: true });
+  const releaseLock = await lockCheckout();
   build();
 
   const env: NodeJS.ProcessEnv = { ...process.env, PORTAL_MODE: "demo", NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", JOBS: "on" };
@@ -64,6 +66,7 @@ export default async function setup(project: TestProject) {
     await new Promise((resolve) => log.end(resolve));
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (database) await dropDatabase(database);
+    releaseLock();
   };
 
   let baseUrl: string;
@@ -87,6 +90,56 @@ export default async function setup(project: TestProject) {
     await cleanup();
     if (failed) printServerLog("Sortie du portail pendant les parcours");
   };
+}
+
+/**
+ * One run of the journeys at a time in a checkout: a run rebuilds build/, and a portal started by
+ * another run would then serve pages whose scripts and styles no longer exist (404). The lock
+ * holds the pid of its run; a lock left by a run that died is taken over.
+ */
+async function lockCheckout() {
+  let announced = false;
+  for (;;) {
+    try {
+      writeFileSync(LOCK, String(process.pid), { flag: "wx" });
+      const release = () => {
+        if (readLock() === process.pid) rmSync(LOCK, { force: true });
+      };
+      process.once("exit", release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const owner = readLock();
+    // No pid yet: the other run is writing it this very moment.
+    if (owner !== null && !isAlive(owner)) {
+      rmSync(LOCK, { force: true });
+      continue;
+    }
+    if (!announced) {
+      console.log(`Parcours : une autre exécution des parcours (pid ${owner ?? "?"}) utilise build/ ; attente de sa fin…`);
+      announced = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
+
+function readLock() {
+  try {
+    const pid = Number(readFileSync(LOCK, "utf8"));
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** One production build per run, so the journeys test the sources as they are now. */
