@@ -17,10 +17,22 @@ type Step = (label: string) => Promise<void>;
 const main = (page: Page) => page.locator("main");
 const byId = (page: Page, id: string) => page.locator(`[id="${id}"]`);
 
-/** Goes to the next step with « Étape suivante » (which saves first) and waits for its page. */
-async function nextStep(page: Page, hands: Hands, pathEnd: string) {
+/** The steps after the first, by the end of their path and the title of their page. */
+const STEP_TITLES = {
+  "/territoire": "Territoire",
+  "/projet": "Projet médical",
+  "/vehicule": "Véhicule",
+  "/budget": "Budget",
+  "/pieces": "Pièces justificatives",
+  "/recapitulatif": "Récapitulatif",
+} as const;
+
+/** Goes to the next step with « Étape suivante » (which saves first) and waits for its page to show. */
+async function nextStep(page: Page, hands: Hands, pathEnd: keyof typeof STEP_TITLES) {
   await hands.press(main(page).getByRole("button", { name: "Étape suivante" }).or(main(page).getByRole("link", { name: "Étape suivante" })).first());
   await page.waitForURL((url) => url.pathname.endsWith(pathEnd));
+  // The URL changes with the data; the page renders an instant later.
+  await main(page).getByRole("heading", { level: 2, name: STEP_TITLES[pathEnd], exact: true }).waitFor();
 }
 
 /** From the organisation's page: « Créer un dossier », the organisation (the only one) already chosen. */

@@ -55,8 +55,14 @@ export function keyboardHands(page: Page): Hands {
     },
     async select(target, label) {
       await tabUntil(page, target);
-      // A closed <select> takes the typed letters as a search among its options.
-      await page.keyboard.type(label);
+      // The arrows move the choice of a closed <select> (typing its letters would too, but accented
+      // ones reach Chromium as inserted text, which a select ignores).
+      const { current, wanted } = await target.evaluate((element, text) => {
+        const select = element as HTMLSelectElement;
+        return { current: select.selectedIndex, wanted: [...select.options].findIndex((option) => option.text === text) };
+      }, label);
+      if (wanted < 0) throw new Error(`${target} n'a pas d'option « ${label} ».`);
+      for (let moves = 0; moves < Math.abs(wanted - current); moves++) await page.keyboard.press(wanted > current ? "ArrowDown" : "ArrowUp");
       await expect.poll(() => target.evaluate((element) => (element as HTMLSelectElement).selectedOptions[0]?.text)).toBe(label);
     },
     async check(target) {
