@@ -4,7 +4,7 @@ import { expectAccessible } from "./support/accessibility";
 import { attachRequiredPieces, createDossier, downloadReceipt, fillBudget, fillPorteur, fillProjet, fillTerritoire, fillVehicule, signAndSubmit } from "./support/applicant-dossier";
 import { keyboardHands, pointerHands, type Hands } from "./support/applicant-hands";
 import { announcedError, byLabel, communeCombobox, registerApplicant, signInWith, type Applicant } from "./support/applicant-steps";
-import { setupBrowser, uniqueEmail } from "./support/browser";
+import { browserErrors, setupBrowser, uniqueEmail } from "./support/browser";
 import { focusedElement } from "./support/focus";
 import { errorSummary } from "./support/forms";
 import { lastMailLink } from "./support/mailbox";
@@ -126,6 +126,9 @@ async function applicantJourney(page: Page, hands: Hands) {
   expect(dossierPage).toContain("Déposé");
   expect(dossierPage).toContain("Médicobus du Perche");
   await expectAccessible(coEditorPage, `${prefix}-coeditrice-dossier`);
+
+  // No page threw or failed to hydrate on the way (a refused form's 4xx is expected in the console).
+  for (const visited of [page, coEditorPage]) expect(browserErrors(visited).filter((line) => !/Failed to load resource/.test(line))).toEqual([]);
   return { reference, receipt };
 }
 
