@@ -5,7 +5,7 @@ import { FILTER_LABELS, filterFieldId, ListFilters } from "~/components/instruct
 import { listHref, readListValues } from "~/components/instruction/ListLinks";
 import { ListTable } from "~/components/instruction/ListTable";
 import { STATUS_LABELS } from "~/modules/applications/lifecycle";
-import { hasRole, INSTRUCTION_ROLES } from "~/modules/auth/roles";
+import { grantLabel, hasRole, INSTRUCTION_ROLES } from "~/modules/auth/roles";
 import { requireRole } from "~/modules/auth/session.server";
 import { listWaves } from "~/modules/calls/service.server";
 import { DEPARTEMENTS } from "~/modules/geo/departements";
@@ -36,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const waves = await listWaves();
   const severalCalls = new Set(waves.map((wave) => wave.callId)).size > 1;
   const page = {
+    roles: agent.roles.filter((grant) => (INSTRUCTION_ROLES as readonly string[]).includes(grant.role)).map(grantLabel),
     scopeLabel: scope.national ? "France entière" : `${regions.length > 1 ? "Régions" : "Région"} ${regions.map((region) => region.name).join(", ")}`,
     canAssignAutomatically: hasRole(agent, "program_manager") || hasRole(agent, "ars_agent"),
     values,
@@ -70,6 +71,7 @@ export default function InstructionList() {
       <p className="fr-text--lead fr-mb-1w">
         Votre périmètre : <strong>{data.scopeLabel}</strong>
       </p>
+      <p className="fr-text--sm fr-mb-1w">Vos rôles : {data.roles.join(" ; ")}.</p>
       {data.canAssignAutomatically ? (
         <p>
           <Link className="fr-link fr-icon-team-line fr-link--icon-left" to="/instruction/affectations">

@@ -212,7 +212,7 @@ describe("/admin and /invitation", () => {
     expect([accepted.status, accepted.headers.get("Location")]).toEqual([302, "/instruction"]);
     const agentCookie = sessionCookie(accepted)!;
     const landing = await call(instructionPage.loader, get("/instruction", agentCookie));
-    expect(await landing.json()).toEqual({ roles: ["Agent ARS — Normandie"], scope: "Normandie" });
+    expect(await landing.json()).toMatchObject({ roles: ["Agent ARS — Normandie"], scopeLabel: "Région Normandie" });
   });
 
   it("lists and searches accounts", async () => {
@@ -271,15 +271,15 @@ describe("who may open what (every protected page × every role)", () => {
 
   it("names the scope of each agent on /instruction", async () => {
     const cases: Array<[Array<Role | { role: Role; regionCode: string | null }>, string]> = [
-      [[{ role: "ars_agent", regionCode: "53" }], "Bretagne"],
-      [[{ role: "anct_agent", regionCode: "76" }], "Occitanie"],
+      [[{ role: "ars_agent", regionCode: "53" }], "Région Bretagne"],
+      [[{ role: "anct_agent", regionCode: "76" }], "Région Occitanie"],
       [["anct_agent"], "France entière"],
       [["program_manager"], "France entière"],
-      [[{ role: "ars_agent", regionCode: "53" }, { role: "ars_agent", regionCode: "28" }], "Bretagne, Normandie"],
+      [[{ role: "ars_agent", regionCode: "53" }, { role: "ars_agent", regionCode: "28" }], "Régions Bretagne, Normandie"],
     ];
     for (const [roles, scope] of cases) {
       const { cookie } = await signedIn(roles);
-      expect((await (await call(instructionPage.loader, get("/instruction", cookie))).json()).scope).toBe(scope);
+      expect((await (await call(instructionPage.loader, get("/instruction", cookie))).json()).scopeLabel).toBe(scope);
     }
   });
 });
