@@ -58,10 +58,10 @@ function refuse(refusal: LedgerRefusal, field = "amount"): never {
 const waveNotFound = () => new DomainError("wave_not_found", 404, "Vague introuvable.");
 const dossierNotFound = () => new DomainError("dossier_not_found", 404, "Dossier introuvable.");
 
-type LockedWave = { id: string; callId: string; number: number; title: string; budgetCents: number; busTarget: number };
+export type LockedWave = { id: string; callId: string; number: number; title: string; budgetCents: number; busTarget: number };
 
 /** Locks waves in id order (see the lock order above) and returns them by id. */
-async function lockWaves(tx: Transaction, waveIds: readonly string[]): Promise<Map<string, LockedWave>> {
+export async function lockWaves(tx: Transaction, waveIds: readonly string[]): Promise<Map<string, LockedWave>> {
   const locked = new Map<string, LockedWave>();
   for (const id of [...new Set(waveIds)].sort()) {
     const [row] = await tx
@@ -92,9 +92,9 @@ async function totalsWhere(executor: Executor, where: SQL): Promise<LedgerTotals
   return totals;
 }
 
-const waveBalance = async (executor: Executor, wave: LockedWave) => balanceOf(wave, await totalsWhere(executor, eq(ledgerEntries.waveId, wave.id)));
+export const waveBalance = async (executor: Executor, wave: LockedWave) => balanceOf(wave, await totalsWhere(executor, eq(ledgerEntries.waveId, wave.id)));
 
-type LockedDossier = typeof applications.$inferSelect;
+export type LockedDossier = typeof applications.$inferSelect;
 
 async function lockDossier(tx: Transaction, reference: string): Promise<LockedDossier> {
   const [dossier] = await tx.select().from(applications).where(eq(applications.reference, reference)).for("update");
@@ -285,12 +285,17 @@ export interface RegionBalance {
   busesCommitted: number;
 }
 
+/** Where one dossier stands, read in the caller's transaction (the dossier row locked by the caller). */
+export async function dossierPositionIn(executor: Executor, applicationId: string) {
+  return dossierPosition(await totalsWhere(executor, eq(ledgerEntries.applicationId, applicationId)));
+}
+
 /** Where one dossier stands in the ledger (committed, paid, advance, unpaid, buses). */
 export async function dossierLedgerPosition(actor: SessionUser, reference: string): Promise<DossierPosition> {
   assertProgramManager(actor);
   const [dossier] = await db.select({ id: applications.id }).from(applications).where(eq(applications.reference, reference));
   if (!dossier) throw dossierNotFound();
-  return dossierPosition(await totalsWhere(db, eq(ledgerEntries.applicationId, dossier.id)));
+  return dossierPositionIn(db, dossier.id);
 }
 
 /** Per-région figures of the entries matching `where`, sorted by région name. */

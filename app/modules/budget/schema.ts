@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { OVERRIDE_MODES } from "~db/schema";
+
+/**
+ * The inputs of the programme's decisions and overrides, shared by the pages (parsed from forms
+ * once amounts are in cents) and the services. Messages are what the manager reads next to the field.
+ */
+const reference = z.string({ error: "Indiquez le dossier." }).trim().min(1, "Indiquez le dossier.");
+const optionalText = z
+  .string()
+  .trim()
+  .max(5_000, "5 000 caractères au plus.")
+  .nullish()
+  .transform((value) => value || null);
+
+export const DecisionLineSchema = z.discriminatedUnion(
+  "outcome",
+  [
+    z.object({
+      reference,
+      outcome: z.literal("selected"),
+      awardedCents: z.number({ error: "Indiquez le montant attribué." }).int("Le montant doit être en centimes entiers.").positive("Le montant attribué doit être positif."),
+      motivation: optionalText,
+    }),
+    z.object({
+      reference,
+      outcome: z.literal("waitlisted"),
+      waitlistRank: z.number({ error: "Indiquez le rang sur la liste complémentaire." }).int("Le rang est un nombre entier.").positive("Le rang commence à 1."),
+      motivation: optionalText,
+    }),
+    z.object({
+      reference,
+      outcome: z.literal("rejected"),
+      motivation: z.string({ error: "Motivez la décision de refus." }).trim().min(1, "Motivez la décision de refus.").max(5_000, "5 000 caractères au plus."),
+    }),
+  ],
+  { error: "Choisissez : retenu, liste complémentaire ou non retenu." },
+);
+export type DecisionLine = z.infer<typeof DecisionLineSchema>;
+
+export const ApplyDecisionSchema = z.object({
+  decisions: z
+    .array(DecisionLineSchema)
+    .min(1, "Aucune décision à appliquer.")
+    .max(20_000)
+    .refine((lines) => new Set(lines.map((line) => line.reference)).size === lines.length, "Un dossier figure deux fois dans la décision.")
+    .refine((lines) => {
+      const ranks = lines.flatMap((line) => (line.outcome === "waitlisted" ? [line.waitlistRank] : []));
+      return new Set(ranks).size === ranks.length;
+    }, "Deux dossiers ont le même rang sur la liste complémentaire."),
+});
+export type ApplyDecisionInput = z.infer<typeof ApplyDecisionSchema>;
+
+export const OverrideSchema = z
+  .object({
+    reference,
+    mode: z.enum(OVERRIDE_MODES, { error: "Choisissez : inclure, exclure ou modifier le montant." }),
+    awardedCents: z.number().int("Le montant doit être en centimes entiers.").positive("Le montant attribué doit être positif.").nullish().transform((value) => value ?? null),
+    justification: z.string({ error: "Justifiez la dérogation par écrit." }).trim().min(1, "Justifiez la dérogation par écrit.").max(5_000, "5 000 caractères au plus."),
+  })
+  .superRefine((value, context) => {
+    if (value.mode === "amount" && value.awardedCents === null) context.addIssue({ code: "custom", path: ["awardedCents"], message: "Indiquez le montant à attribuer." });
+    if (value.mode === "exclude" && value.awardedCents !== null) context.addIssue({ code: "custom", path: ["awardedCents"], message: "Un dossier exclu ne reçoit pas de montant." });
+  });
+export type OverrideInput = z.infer<typeof OverrideSchema>;
+
+/** Field errors keyed by the dotted path of the input (`decisions.3.awardedCents`). */
+export function fieldErrorsOf(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) {
+  const errors: Record<string, string[]> = {};
+  for (const issue of issues) (errors[issue.path.map(String).join(".") || "form"] ??= []).push(issue.message);
+  return errors;
+}
