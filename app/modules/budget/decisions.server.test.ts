@@ -1,11 +1,11 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "~db/client.server";
+import { db, transaction } from "~db/client.server";
 import { applicationEvents, applications, auditLog, decisions, ledgerEntries, simulationOverrides } from "~db/schema";
 import { DomainError } from "~/utils/errors";
 import { BRETAGNE, createBudgetDossiers, createBudgetSetup, NORMANDIE, OCCITANIE, recommend } from "../../../tests/fixtures/budget";
-import { applyDecision, promotionCandidate, reopenDecision, revokeOverride, setOverride, waveRanking } from "./decisions.server";
-import { dossierLedgerPosition, recordPayment, waveBalances } from "./service.server";
+import { applyDecision, closeWave, promotionCandidate, releaseForWithdrawal, reopenDecision, revokeOverride, setOverride, waveRanking } from "./decisions.server";
+import { dossierLedgerPosition, programmeBalances, recordPayment, waveBalances } from "./service.server";
 
 async function refusal(promise: Promise<unknown>) {
   const error = await promise.then(() => null, (caught: unknown) => caught);
@@ -192,3 +192,61 @@ describe("reopening and promotion", () => {
     expect(await statusOf(first.id)).toBe("selected");
   });
 });
+
+describe("withdrawal and closing a wave", () => {
+  async function decidedWave() {
+    const context = await rankedWave();
+    const { setup, first, second, third, weak } = context;
+    await applyDecision(setup.manager, setup.wave1.id, {
+      decisions: [
+        { reference: first.reference, outcome: "selected", awardedCents: 100_000_00 },
+        { reference: second.reference, outcome: "waitlisted", waitlistRank: 1 },
+        { reference: third.reference, outcome: "waitlisted", waitlistRank: 2 },
+        { reference: weak.reference, outcome: "rejected", motivation: "Sous le seuil." },
+      ],
+    });
+    return context;
+  }
+
+  it("releases a withdrawn selected dossier's commitment inside the withdrawal's transaction and closes its decision", async () => {
+    const { setup, first, second } = await decidedWave();
+    const result = await transaction(async (tx) => {
+      // What the applications module's withdrawal does around it: lock the dossier, change its status.
+      const [locked] = await tx.select().from(applications).where(eq(applications.id, first.id)).for("update");
+      const released = await releaseForWithdrawal(tx, setup.applicant, locked, "Le véhicule n'est plus disponible.");
+      await tx.update(applications).set({ status: "withdrawn" }).where(eq(applications.id, first.id));
+      return released;
+    });
+    expect(result).toEqual({ releasedCents: 100_000_00, releasedBuses: 1 });
+    expect(await currentDecision(first.id)).toBeNull();
+    expect((await waveBalances(setup.manager, setup.wave1.id)).balance).toMatchObject({ committedCents: 0, remainingCents: 300_000_00, busesRemaining: 3 });
+    expect(await promotionCandidate(setup.manager, setup.wave1.id)).toMatchObject({ reference: second.reference, waitlistRank: 1 });
+  });
+
+  it("closes a wave: its remainder and its reserve list (in order) go to the next wave, in one transaction", async () => {
+    const { setup, first, second, third } = await decidedWave();
+    const [alreadyThere] = await createBudgetDossiers(setup, setup.wave2.id, [{ status: "reviewed", consolidatedScore: 60_00, arsScore: 60_00, anctScore: 60_00 }]);
+    await applyDecision(setup.manager, setup.wave2.id, { decisions: [{ reference: alreadyThere.reference, outcome: "waitlisted", waitlistRank: 1 }] });
+
+    const closed = await closeWave(setup.manager, { fromWaveId: setup.wave1.id, toWaveId: setup.wave2.id, motivation: "Clôture de la vague 1 après le comité" });
+    expect(closed).toEqual({ carriedCents: 200_000_00, carriedBuses: 2, waitlistCarried: 2 });
+    expect(await currentDecision(second.id)).toMatchObject({ waveId: setup.wave2.id, outcome: "waitlisted", waitlistRank: 2 });
+    expect(await currentDecision(third.id)).toMatchObject({ waveId: setup.wave2.id, outcome: "waitlisted", waitlistRank: 3 });
+    const programme = await programmeBalances(setup.manager, setup.call.id);
+    expect(programme.waves.map((wave) => [wave.balance.availableCents, wave.balance.committedCents, wave.balance.remainingCents])).toEqual([
+      [100_000_00, 100_000_00, 0],
+      [5_200_000_00, 0, 5_200_000_00],
+    ]);
+    expect((await waveRanking(setup.manager, setup.wave1.id)).dossiers.map((dossier) => dossier.id)).toEqual([]);
+    expect((await waveRanking(setup.manager, setup.wave2.id)).dossiers.map((dossier) => dossier.id).sort()).toEqual([second.id, third.id, alreadyThere.id].sort());
+    expect(await promotionCandidate(setup.manager, setup.wave2.id)).toMatchObject({ reference: alreadyThere.reference, waitlistRank: 1 });
+
+    // The carried reserve is promoted against the next wave's budget.
+    await applyDecision(setup.manager, setup.wave2.id, { decisions: [{ reference: second.reference, outcome: "selected", awardedCents: 120_000_00 }] });
+    expect((await waveBalances(setup.manager, setup.wave2.id)).balance).toMatchObject({ committedCents: 120_000_00 });
+    expect(await statusOf(first.id)).toBe("selected");
+    const [audit] = await db.select().from(auditLog).where(and(eq(auditLog.action, "wave.close"), eq(auditLog.entityId, setup.wave1.id)));
+    expect(audit.data).toMatchObject({ carriedCents: 200_000_00, waitlistCarried: 2, motivation: "Clôture de la vague 1 après le comité" });
+  });
+});
+

@@ -7,7 +7,7 @@ import { checkTransition, type ApplicationEvent } from "~/modules/applications/l
 import { readCallRules } from "~/modules/calls/schema";
 import { DomainError } from "~/utils/errors";
 import { ApplyDecisionSchema, fieldErrorsOf, OverrideSchema } from "./schema";
-import { assertProgramManager, commitInTransaction, dossierPositionIn, lockWaves, releaseInTransaction, waveBalance, type LockedDossier } from "./service.server";
+import { assertProgramManager, carryOverInTransaction, commitInTransaction, dossierPositionIn, lockWaves, releaseInTransaction, waveBalance, type LockedDossier } from "./service.server";
 import { rankForSimulation, simulate, type SimulationDossier } from "./simulation";
 
 /*
@@ -271,5 +271,55 @@ export async function promotionCandidate(actor: SessionUser, waveId: string) {
     }
   }
   return null;
+}
+
+/**
+ * For the withdrawal of a selected dossier (DESIGN.md: « a withdrawn selected releases its
+ * budget »), inside the withdrawal's transaction with the dossier row already locked: releases
+ * what is committed and unpaid, and closes the current decision with the motivation. Returns
+ * what was released (0 when nothing was committed). Call `promotionCandidate` after the commit
+ * to propose the first waitlisted dossier that now fits.
+ */
+export async function releaseForWithdrawal(tx: Transaction, actor: SessionUser, dossier: LockedDossier, motivation: string, now = new Date()) {
+  const released = await releaseInTransaction(tx, actor, dossier, { motivation: `Retrait du dossier : ${motivation}` });
+  await tx.update(decisions).set({ reopenedAt: now, reopenedBy: actor.id, reopenMotivation: `Dossier retiré : ${motivation}` }).where(and(eq(decisions.applicationId, dossier.id), isNull(decisions.reopenedAt)));
+  return { releasedCents: released?.amountCents ?? 0, releasedBuses: released?.buses ?? 0 };
+}
+
+/**
+ * Closes a wave on the manager's confirmation, in one transaction: what its budget and bus
+ * target have left goes to the next wave (ledger carry-over), and its reserve list follows,
+ * in the same order, after the next wave's own reserve list. The old reserve-list decisions are
+ * kept, closed with where they went.
+ */
+export async function closeWave(actor: SessionUser, input: { fromWaveId: string; toWaveId: string; motivation?: string | null; now?: Date }) {
+  assertProgramManager(actor);
+  const now = input.now ?? new Date();
+  return transaction(async (tx) => {
+    // Lock order: dossier rows first (the reserve list), then the waves (inside the carry-over).
+    const reserve = await tx
+      .select({ decision: decisions, dossierId: applications.id, reference: applications.reference })
+      .from(decisions)
+      .innerJoin(applications, eq(applications.id, decisions.applicationId))
+      .where(and(eq(decisions.waveId, input.fromWaveId), eq(decisions.outcome, "waitlisted"), isNull(decisions.reopenedAt), eq(applications.status, "waitlisted")))
+      .orderBy(asc(applications.id))
+      .for("update", { of: applications });
+    const carried = await carryOverInTransaction(tx, actor, { fromWaveId: input.fromWaveId, toWaveId: input.toWaveId, motivation: input.motivation });
+    const locked = await lockWaves(tx, [input.fromWaveId, input.toWaveId]);
+    const to = locked.get(input.toWaveId)!;
+    const [last] = await tx
+      .select({ rank: sql<number | null>`max(${decisions.waitlistRank})` })
+      .from(decisions)
+      .where(and(eq(decisions.waveId, to.id), eq(decisions.outcome, "waitlisted"), isNull(decisions.reopenedAt)));
+    let rank = last?.rank ?? 0;
+    for (const entry of [...reserve].sort((a, b) => a.decision.waitlistRank! - b.decision.waitlistRank!)) {
+      rank += 1;
+      await tx.update(decisions).set({ reopenedAt: now, reopenedBy: actor.id, reopenMotivation: `Liste complémentaire reportée sur la ${to.title.toLowerCase()} (rang ${rank}).` }).where(eq(decisions.id, entry.decision.id));
+      await tx.insert(decisions).values({ applicationId: entry.dossierId, waveId: to.id, outcome: "waitlisted", waitlistRank: rank, motivation: entry.decision.motivation, decidedBy: actor.id, decidedAt: now });
+    }
+    const summary = { carriedCents: carried?.amountCents ?? 0, carriedBuses: carried?.buses ?? 0, waitlistCarried: reserve.length };
+    await recordAudit(tx, { actorId: actor.id, action: "wave.close", entityType: "wave", entityId: input.fromWaveId, data: { ...summary, toWaveId: to.id, references: reserve.map((entry) => entry.reference), ...(input.motivation?.trim() ? { motivation: input.motivation.trim() } : {}) } });
+    return summary;
+  });
 }
 

@@ -246,34 +246,50 @@ export async function recordPayment(actor: SessionUser, reference: string, input
   });
 }
 
+export interface CarryOverInput {
+  fromWaveId: string;
+  toWaveId: string;
+  amountCents?: number;
+  buses?: number;
+  motivation?: string | null;
+}
+
 /**
  * Carries what a wave has left (by default all of its remaining budget and buses) into a later
- * wave of the same call: two entries, out of one and into the other, in one transaction under
- * both waves' locks.
+ * wave of the same call, in the caller's transaction: two entries, out of one and into the
+ * other, under both waves' locks. With no amount given and nothing left, returns null.
  */
-export async function carryOver(actor: SessionUser, input: { fromWaveId: string; toWaveId: string; amountCents?: number; buses?: number; motivation?: string | null }) {
-  assertProgramManager(actor);
+export async function carryOverInTransaction(tx: Transaction, actor: SessionUser, input: CarryOverInput) {
   if (input.fromWaveId === input.toWaveId) throw new DomainError("same_wave", 400, "Choisissez une autre vague que la vague d'origine.", { toWaveId: ["Choisissez une autre vague que la vague d'origine."] });
+  const locked = await lockWaves(tx, [input.fromWaveId, input.toWaveId]);
+  const from = locked.get(input.fromWaveId)!;
+  const to = locked.get(input.toWaveId)!;
+  if (from.callId !== to.callId || to.number <= from.number) {
+    throw new DomainError("carry_over_direction", 409, "Le report se fait vers une vague suivante du même appel à projets.");
+  }
+  const balance = await waveBalance(tx, from);
+  const amountCents = input.amountCents ?? Math.max(0, balance.remainingCents);
+  const buses = input.buses ?? Math.max(0, balance.busesRemaining);
+  if (input.amountCents === undefined && input.buses === undefined && amountCents === 0 && buses === 0) return null;
+  const refused = checkCarryOver(balance, amountCents, buses);
+  if (refused) refuse(refused);
+  const motivation = input.motivation?.trim() || `Report du reliquat de la ${from.title.toLowerCase()} vers la ${to.title.toLowerCase()}`;
+  const common = { applicationId: null, regionCode: null, amountCents, buses, motivation };
+  const out = await appendEntry(tx, actor, { ...common, waveId: from.id, kind: "carry_over_out", counterpartWaveId: to.id });
+  const into = await appendEntry(tx, actor, { ...common, waveId: to.id, kind: "carry_over_in", counterpartWaveId: from.id });
+  return { from, to, amountCents, buses, entryIds: [out.id, into.id] };
+}
+
+/** A manager's carry-over of a wave's remainder (all of it by default) into a later wave. */
+export async function carryOver(actor: SessionUser, input: CarryOverInput) {
+  assertProgramManager(actor);
   return transaction(async (tx) => {
-    const locked = await lockWaves(tx, [input.fromWaveId, input.toWaveId]);
-    const from = locked.get(input.fromWaveId)!;
-    const to = locked.get(input.toWaveId)!;
-    if (from.callId !== to.callId || to.number <= from.number) {
-      throw new DomainError("carry_over_direction", 409, "Le report se fait vers une vague suivante du même appel à projets.");
-    }
-    const balance = await waveBalance(tx, from);
-    const amountCents = input.amountCents ?? Math.max(0, balance.remainingCents);
-    const buses = input.buses ?? Math.max(0, balance.busesRemaining);
-    if (input.amountCents === undefined && input.buses === undefined && amountCents === 0 && buses === 0) {
+    const carried = await carryOverInTransaction(tx, actor, input);
+    if (!carried) {
+      const [from] = await tx.select({ title: waves.title }).from(waves).where(eq(waves.id, input.fromWaveId));
       throw new DomainError("nothing_to_carry", 409, `Rien à reporter : la ${from.title.toLowerCase()} n'a plus de budget ni de médicobus à engager.`);
     }
-    const refused = checkCarryOver(balance, amountCents, buses);
-    if (refused) refuse(refused);
-    const motivation = input.motivation?.trim() || `Report du reliquat de la ${from.title.toLowerCase()} vers la ${to.title.toLowerCase()}`;
-    const common = { applicationId: null, regionCode: null, amountCents, buses, motivation };
-    const out = await appendEntry(tx, actor, { ...common, waveId: from.id, kind: "carry_over_out", counterpartWaveId: to.id });
-    const into = await appendEntry(tx, actor, { ...common, waveId: to.id, kind: "carry_over_in", counterpartWaveId: from.id });
-    return { amountCents, buses, entryIds: [out.id, into.id] };
+    return { amountCents: carried.amountCents, buses: carried.buses, entryIds: carried.entryIds };
   });
 }
 
