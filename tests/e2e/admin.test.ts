@@ -8,7 +8,7 @@ import { lastMailLink } from "./support/mailbox";
 const browser = setupBrowser();
 
 /** Agents never register: an administrator invites them, they choose a password from the mail. */
-test("l'administrateur invite un agent ARS de Normandie, qui arrive dans l'espace instruction", async () => {
+test("l'administrateur invite un agent ARS de Normandie, qui arrive dans l'espace instruction de sa région", async () => {
   const page = await browser.newPage();
   const email = uniqueEmail("agent.ars");
   const password = "Mot-de-passe-agent-2026";
@@ -37,8 +37,10 @@ test("l'administrateur invite un agent ARS de Normandie, qui arrive dans l'espac
   await field(page, "Confirmation du mot de passe").fill(password);
   await page.locator("main").getByRole("button", { name: /Enregistrer le mot de passe|Activer/ }).click();
 
+  // Signed in by the invitation, straight into the agent area, scoped to its région.
   await page.waitForURL("**/instruction");
-  expect(await page.locator("main h1").innerText()).toBe("Espace instruction");
-  expect(await page.getByRole("banner").innerText()).toContain("Agent ARS");
+  await page.locator("main h1", { hasText: "Dossiers à instruire" }).waitFor();
+  expect(await page.locator("main").innerText()).toMatch(/Votre périmètre : Région Normandie/);
+  expect(await page.getByRole("banner").innerText()).toContain("Agathe Instructrice (Agent ARS");
   await expectAccessible(page, "parcours-admin-04-espace-instruction");
 });

@@ -56,6 +56,16 @@ export function setupBrowser() {
       context.setDefaultNavigationTimeout(60_000);
       contexts.push(context);
       const page = await context.newPage();
+      // Every page.goto waits for React to take over the page: a click on the server's HTML
+      // before that is sent twice (the browser's own submit, then React replays it), which
+      // uses a single-use link twice. What a test does next must be a user's action on the
+      // hydrated page.
+      const goto = page.goto.bind(page);
+      page.goto = async (url, options) => {
+        const response = await goto(url, options);
+        await waitForHydration(page);
+        return response;
+      };
       const errors: string[] = [];
       page.on("console", (message) => {
         if (message.type() === "error") errors.push(`${page.url()} : ${message.text().split("\n")[0]}`);
@@ -75,6 +85,21 @@ const consoleErrors = new WeakMap<Page, string[]>();
  */
 export function browserErrors(page: Page) {
   return [...(consoleErrors.get(page) ?? [])];
+}
+
+/**
+ * Waits until React has hydrated the page. React marks each element it has hydrated; <html>
+ * is completed last, and the commit follows in the same task, so its mark means the whole page
+ * is live. A response that is not a Remix page (JSON, a page without JavaScript) has nothing to
+ * wait for.
+ */
+export async function waitForHydration(page: Page) {
+  await page.waitForFunction(
+    () =>
+      !("__remixContext" in window) ||
+      document.querySelector("script[type=module]") === null ||
+      Object.keys(document.documentElement).some((key) => key.startsWith("__reactProps$")),
+  );
 }
 
 /** A full-page PNG in tests/.artifacts/<name>.png (git-ignored), to look at the layout. */

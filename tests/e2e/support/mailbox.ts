@@ -23,10 +23,11 @@ export async function openLastMail(page: Page, address: string, subject: RegExp 
       .filter({ has: page.getByRole("link", { name: subject }) });
     if ((await rows.count()) > 0) {
       await rows.first().getByRole("link").first().click();
-      await page.waitForURL(/\/dev\/courriels\/[^/?]+/);
+      // The URL changes a moment before the page is drawn: wait for the mail's own heading.
+      const linksHeading = page.locator("main h2", { hasText: "Liens du courriel" });
+      await linksHeading.waitFor();
       const title = (await page.locator("main h1").innerText()).trim();
-      const links = await page
-        .locator("main h2", { hasText: "Liens du courriel" })
+      const links = await linksHeading
         .locator("xpath=following-sibling::ul[1]//a")
         .evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
       return { subject: title, links };
