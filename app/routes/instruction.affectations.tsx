@@ -15,6 +15,7 @@ import { AutoAssignSchema, RUBRIC_LABELS } from "~/modules/instruction/schema";
 import { scopeCovers } from "~/modules/instruction/scope";
 import { invalidSubmission, replyWithError, type FormReply } from "~/utils/forms.server";
 import { formatInteger } from "~/utils/format";
+import { rubricName } from "~/components/instruction/DossierEvaluations";
 
 export const meta: MetaFunction = () => [{ title: "Affectation automatique des évaluations — Instruction — Portail Médicobus" }];
 
@@ -132,17 +133,17 @@ export default function AutomaticAssignment() {
       {data.evaluators.map(({ rubric, people }) => (
         <section key={rubric} aria-labelledby={`charge-${rubric}`} className="fr-mb-4w">
           <h2 id={`charge-${rubric}`} className="fr-h5">
-            Évaluateurs — {RUBRIC_LABELS[rubric].toLowerCase()}
+            Charge actuelle des évaluateurs — {RUBRIC_LABELS[rubric]}
           </h2>
           {people.length === 0 ? (
             <p>Aucun agent n'est habilité à cette grille dans votre périmètre : demandez à un administrateur d'inviter des évaluateurs.</p>
           ) : (
-            <div className="fr-table fr-table--sm">
+            <div className="fr-table fr-table--sm fr-table--no-caption">
               <div className="fr-table__wrapper">
                 <div className="fr-table__container">
                   <div className="fr-table__content">
                     <table>
-                      <caption>Charge actuelle des évaluateurs ({RUBRIC_LABELS[rubric].toLowerCase()})</caption>
+                      <caption>Charge actuelle des évaluateurs ({rubricName(rubric)})</caption>
                       <thead>
                         <tr>
                           <th scope="col">Agent</th>

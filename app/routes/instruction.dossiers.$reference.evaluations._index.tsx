@@ -13,10 +13,11 @@ import { INSTRUCTION_ROLES } from "~/modules/auth/roles";
 import { requireRole } from "~/modules/auth/session.server";
 import { assignEvaluator, unassignEvaluator } from "~/modules/instruction/assignments.server";
 import { findDossierForAgent } from "~/modules/instruction/policy.server";
-import { AssignSchema, ConflictSchema, RUBRIC_LABELS } from "~/modules/instruction/schema";
+import { AssignSchema, ConflictSchema } from "~/modules/instruction/schema";
 import { declareConflict } from "~/modules/instruction/service.server";
 import { invalidSubmission, replyWithError, type FormReply } from "~/utils/forms.server";
 import { redirectWithToast } from "~/utils/toast.server";
+import { rubricName } from "~/components/instruction/DossierEvaluations";
 
 export const meta: MetaFunction = ({ matches }) => {
   const data = matches.find((match) => match.id === INSTRUCTION_DOSSIER_ROUTE_ID)?.data as InstructionDossierData | undefined;
@@ -55,7 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     try {
       if (intent === "assign") {
         const result = await assignEvaluator(agent, reference, submission.value);
-        const message = result.alreadyAssigned ? "Cette évaluation était déjà confiée à cette personne." : `Évaluation confiée (${RUBRIC_LABELS[submission.value.rubric].toLowerCase()}) : l'évaluateur la retrouve dans sa liste.`;
+        const message = result.alreadyAssigned ? "Cette évaluation était déjà confiée à cette personne." : `Évaluation confiée (${rubricName(submission.value.rubric)}) : l'évaluateur la retrouve dans sa liste.`;
         return redirectWithToast(here, message);
       }
       const result = await unassignEvaluator(agent, reference, submission.value);
@@ -79,22 +80,30 @@ export default function InstructionEvaluations() {
   // Removing (one small form per row) and anything posted to a form the page does not show answer here.
   const refusal = reply && reply.status === "error" && !shownForms.includes(reply.formId ?? "") ? (reply.error?.[""]?.[0] ?? Object.values(reply.error ?? {})[0]?.[0] ?? "Votre demande n'a pas abouti.") : null;
 
+  /** The agent's own way to its evaluation form: to write it, to amend it once submitted, or to read it. */
   const evaluationLink = (rubric: Rubric) => {
-    if (can.evaluate.includes(rubric)) {
-      const started = data.evaluations.some((evaluation) => evaluation.mine && evaluation.rubric === rubric);
+    const mine = data.evaluations.find((evaluation) => evaluation.mine && evaluation.rubric === rubric);
+    const href = evaluationFormHref(dossier.reference, rubric);
+    if (mine?.status === "submitted") {
       return (
         <p>
-          <Button linkProps={{ to: evaluationFormHref(dossier.reference, rubric) }} iconId="fr-icon-edit-line">
-            {started ? "Reprendre mon évaluation" : "Évaluer le dossier"}
-          </Button>
+          {can.amend.includes(rubric) ? (
+            <Button priority="secondary" linkProps={{ to: href }} iconId="fr-icon-edit-line">
+              Modifier mon évaluation soumise
+            </Button>
+          ) : (
+            <Button priority="secondary" linkProps={{ to: href }} iconId="fr-icon-eye-line">
+              Voir mon évaluation
+            </Button>
+          )}
         </p>
       );
     }
-    if (can.amend.includes(rubric)) {
+    if (can.evaluate.includes(rubric)) {
       return (
         <p>
-          <Button priority="secondary" linkProps={{ to: evaluationFormHref(dossier.reference, rubric) }} iconId="fr-icon-edit-line">
-            Modifier mon évaluation soumise
+          <Button linkProps={{ to: href }} iconId="fr-icon-edit-line">
+            {mine ? "Reprendre mon évaluation" : "Évaluer le dossier"}
           </Button>
         </p>
       );
@@ -119,7 +128,7 @@ export default function InstructionEvaluations() {
           </div>
         </div>
       ) : null}
-      {!data.conflictDeclared ? (
+      {!data.conflictDeclared && data.evaluations.some((evaluation) => evaluation.status === "submitted") ? (
         <p>
           {/* A file, not a page: the browser downloads it. */}
           <a className="fr-link fr-link--download" href={`${dossierTab(dossier.reference, "")}/fiche-evaluation`} download>

@@ -41,16 +41,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirectWithToast(dossierTab(reference, "messages"), "Message envoyé. Les membres de l'organisation sont prévenus par courriel.");
 }
 
-export default function InstructionMessages() {
-  const { messages } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<FormReply>();
+function ReplyForm({ lastResult }: { lastResult: FormReply | undefined }) {
   const { fields, formProps, summary } = useValidatedForm({ id: "message", schema: MessageSchema, lastResult });
   return (
     <>
-      <h2>Messages</h2>
-      <p>Les échanges avec le porteur de projet, du plus ancien au plus récent. Le porteur lit tout ce qui est écrit ici : pour une remarque entre agents, utilisez les notes privées.</p>
-      <DossierMessageThread messages={messages} />
-      <h3>Répondre au porteur de projet</h3>
       <ErrorSummary {...summary} labels={{ body: "Votre message" }} />
       <Form method="post" {...formProps}>
         <DossierTextArea
@@ -61,6 +55,21 @@ export default function InstructionMessages() {
         />
         <SubmitButton>Envoyer le message</SubmitButton>
       </Form>
+    </>
+  );
+}
+
+export default function InstructionMessages() {
+  const { messages } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<FormReply>();
+  return (
+    <>
+      <h2>Messages</h2>
+      <p>Les échanges avec le porteur de projet, du plus ancien au plus récent. Le porteur lit tout ce qui est écrit ici : pour une remarque entre agents, utilisez les notes privées.</p>
+      <DossierMessageThread messages={messages} />
+      <h3>Répondre au porteur de projet</h3>
+      {/* A new message in the thread means this one was sent: the form starts again empty. */}
+      <ReplyForm key={messages.length} lastResult={lastResult} />
     </>
   );
 }

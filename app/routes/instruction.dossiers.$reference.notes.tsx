@@ -34,10 +34,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirectWithToast(dossierTab(reference, "notes"), "Annotation enregistrée.");
 }
 
+function NoteForm({ lastResult }: { lastResult: FormReply | undefined }) {
+  const { fields, formProps, summary } = useValidatedForm({ id: "note", schema: PrivateNoteSchema, lastResult });
+  return (
+    <>
+      <ErrorSummary {...summary} labels={{ body: "Annotation" }} />
+      <Form method="post" {...formProps}>
+        <DossierTextArea field={fields.body} label="Annotation" hint={`${new Intl.NumberFormat("fr-FR").format(TEXT_MAX_LENGTH)} caractères au plus.`} maxLength={TEXT_MAX_LENGTH} rows={4} />
+        <SubmitButton>Enregistrer l'annotation</SubmitButton>
+      </Form>
+    </>
+  );
+}
+
 export default function InstructionNotes() {
   const { privateNotes } = useInstructionData();
   const lastResult = useActionData<FormReply>();
-  const { fields, formProps, summary } = useValidatedForm({ id: "note", schema: PrivateNoteSchema, lastResult });
   return (
     <>
       <h2>Notes privées</h2>
@@ -51,11 +63,8 @@ export default function InstructionNotes() {
       </div>
       <NotesList notes={privateNotes} />
       <h3>Ajouter une annotation</h3>
-      <ErrorSummary {...summary} labels={{ body: "Annotation" }} />
-      <Form method="post" {...formProps}>
-        <DossierTextArea field={fields.body} label="Annotation" hint={`${new Intl.NumberFormat("fr-FR").format(TEXT_MAX_LENGTH)} caractères au plus.`} maxLength={TEXT_MAX_LENGTH} rows={4} />
-        <SubmitButton>Enregistrer l'annotation</SubmitButton>
-      </Form>
+      {/* A new note in the list means this one was saved: the form starts again empty. */}
+      <NoteForm key={privateNotes.length} lastResult={lastResult} />
     </>
   );
 }

@@ -11,7 +11,7 @@ import { INSTRUCTION_ROLES } from "~/modules/auth/roles";
 import { requireRole } from "~/modules/auth/session.server";
 import { formatDateTime } from "~/modules/calls/time";
 import { getInstructionView } from "~/modules/instruction/queries.server";
-import { RUBRIC_LABELS } from "~/modules/instruction/schema";
+import { rubricName } from "~/components/instruction/DossierEvaluations";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: tabsCss }];
 
@@ -61,7 +61,7 @@ export default function InstructionDossierLayout() {
           <div className="fr-container">
             <div className="fr-notice__body">
               <p className="fr-notice__title">
-                Vous évaluez ce dossier ({myPendingRubrics.map((rubric) => RUBRIC_LABELS[rubric].toLowerCase()).join(", ")}). Un lien avec le porteur de projet ?{" "}
+                Vous évaluez ce dossier ({myPendingRubrics.map((rubric) => rubricName(rubric)).join(", ")}). Un lien avec le porteur de projet ?{" "}
                 <Link to={`${dossierTab(dossier.reference, "evaluations")}#conflit`}>Déclarez un conflit d'intérêts</Link> avant d'évaluer.
               </p>
             </div>

@@ -21,7 +21,7 @@ export function AdmissibilityChecklist({ items }: { items: readonly ChecklistIte
           : `${failing === 1 ? "Un point n'est pas conforme" : `${failing} points ne sont pas conformes`} d'après les calculs du portail.`}{" "}
         Ces vérifications éclairent votre décision sans la prendre : votre motivation dit pourquoi vous la prenez.
       </p>
-      <div className="fr-table fr-table--bordered">
+      <div className="fr-table fr-table--bordered fr-table--multiline">
         <div className="fr-table__wrapper">
           <div className="fr-table__container">
             <div className="fr-table__content">

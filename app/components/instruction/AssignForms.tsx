@@ -1,8 +1,9 @@
 import { Form } from "@remix-run/react";
 import type { Rubric } from "~db/schema";
 import { ErrorSummary, SelectField, SubmitButton, useValidatedForm } from "~/components/forms";
-import { AssignSchema, RUBRIC_LABELS } from "~/modules/instruction/schema";
+import { AssignSchema } from "~/modules/instruction/schema";
 import type { FormReply } from "~/utils/forms.server";
+import { rubricName } from "./DossierEvaluations";
 
 export const assignFormId = (rubric: Rubric) => `affecter-${rubric}`;
 export const UNASSIGN_FORM_ID = "retirer";
@@ -13,7 +14,7 @@ const plural = (count: number, word: string) => `${count} ${word}${count > 1 ? "
 export function AssignEvaluatorForm({ rubric, choices, lastResult }: { rubric: Rubric; choices: ReadonlyArray<{ id: string; name: string; load: number }>; lastResult: FormReply | null }) {
   const id = assignFormId(rubric);
   const { fields, formProps, summary } = useValidatedForm({ id, schema: AssignSchema, lastResult, defaultValue: { rubric } });
-  const label = `Évaluateur (${RUBRIC_LABELS[rubric].toLowerCase()})`;
+  const label = `Évaluateur (${rubricName(rubric)})`;
   if (choices.length === 0) {
     return <p className="fr-text--sm">Aucun autre agent habilité à cette grille pour la région du dossier n'est disponible (sans conflit d'intérêts déclaré).</p>;
   }

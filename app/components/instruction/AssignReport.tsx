@@ -1,9 +1,9 @@
 import { Link } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import type { Rubric } from "~db/schema";
-import { RUBRIC_LABELS } from "~/modules/instruction/schema";
 import { formatInteger } from "~/utils/format";
 import { dossierTab } from "./DossierData";
+import { rubricName } from "./DossierEvaluations";
 
 export interface AutoAssignReportView {
   rubric: Rubric;
@@ -28,8 +28,8 @@ export function AssignReport({ report }: { report: AutoAssignReportView }) {
       <div className={`fr-alert ${report.unassigned.length > 0 ? "fr-alert--warning" : "fr-alert--success"} fr-mb-3w`}>
         <h2 id="rapport-titre" className="fr-alert__title">
           {nothing
-            ? `Aucun dossier n'attendait d'évaluateur pour la ${RUBRIC_LABELS[report.rubric].toLowerCase()}`
-            : `${dossiers(report.assignedCount)} confié${report.assignedCount > 1 ? "s" : ""} — ${RUBRIC_LABELS[report.rubric].toLowerCase()}`}
+            ? `Aucun dossier n'attendait d'évaluateur pour la ${rubricName(report.rubric)}`
+            : `${dossiers(report.assignedCount)} confié${report.assignedCount > 1 ? "s" : ""} — ${rubricName(report.rubric)}`}
         </h2>
         <p>
           {report.waveLabel ? `${report.waveLabel}. ` : "Toutes les vagues. "}
@@ -37,7 +37,7 @@ export function AssignReport({ report }: { report: AutoAssignReportView }) {
         </p>
       </div>
       {report.byEvaluator.length > 0 ? (
-        <div className="fr-table fr-table--sm">
+        <div className="fr-table fr-table--sm fr-table--multiline">
           <div className="fr-table__wrapper">
             <div className="fr-table__container">
               <div className="fr-table__content">

@@ -37,6 +37,11 @@ export interface RubricCriterion {
   weight: number;
 }
 
+/** « grille ARS », for the middle of a sentence. */
+export function rubricName(rubric: Rubric) {
+  return RUBRIC_LABELS[rubric].replace(/^Grille/, "grille");
+}
+
 /** Where the evaluation form of a rubric is (app/routes/instruction.dossiers.$reference.evaluations.$rubric.tsx). */
 export const evaluationFormHref = (reference: string, rubric: Rubric) => `/instruction/dossiers/${encodeURIComponent(reference)}/evaluations/${rubric}`;
 
@@ -78,7 +83,7 @@ function EvaluationDetail({ evaluation, criteria }: { evaluation: VisibleEvaluat
         {" · "}Montant recommandé : <strong>{evaluation.recommendedCents === null ? "non renseigné" : formatEuros(evaluation.recommendedCents)}</strong>
         {evaluation.amendedAt ? ` · Modifiée le ${formatDateTime(new Date(evaluation.amendedAt))} (motif dans l'historique)` : ""}
       </p>
-      <div className="fr-table fr-table--sm">
+      <div className="fr-table fr-table--sm fr-table--multiline">
         <div className="fr-table__wrapper">
           <div className="fr-table__container">
             <div className="fr-table__content">
@@ -151,7 +156,7 @@ export function DossierRubricPanel({
         {new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 }).format(weightPercent)} % de la note consolidée
         {score !== undefined ? (
           <>
-            {" · "}Note de la grille : <strong>{<ScoreText hundredths={score} />}</strong>
+            {" · "}Note de la grille : {score === null ? "calculée quand les deux grilles sont entièrement notées" : <strong><ScoreText hundredths={score} /></strong>}
           </>
         ) : null}
         {" · "}
@@ -166,7 +171,7 @@ export function DossierRubricPanel({
             <div className="fr-table__container">
               <div className="fr-table__content">
                 <table>
-                  <caption>Évaluateurs — {RUBRIC_LABELS[rubric].toLowerCase()}</caption>
+                  <caption>Évaluateurs de la {rubricName(rubric)}</caption>
                   <thead>
                     <tr>
                       <th scope="col">Évaluateur</th>

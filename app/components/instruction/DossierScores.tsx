@@ -52,7 +52,7 @@ export function DossierScores({ scores, threshold }: { scores: VisibleScores | n
     <div>
       <ul className="fr-raw-list fr-grid-row fr-grid-row--gutters" aria-label="Notes du dossier">
         {items.map((item) => (
-          <li key={item.label} className="fr-col-12 fr-col-sm-4 fr-col-md-3">
+          <li key={item.label} className="fr-col-4 fr-col-md-3">
             <p className="fr-mb-0 fr-text--sm">{item.label}</p>
             <p className="fr-mb-0 fr-text--lead fr-text--bold">
               <ScoreText hundredths={item.value} />

@@ -163,7 +163,7 @@ export function ListFilters({
           </Select>
         </div>
       </div>
-      <ul className="fr-btns-group fr-btns-group--inline-sm fr-mt-2w">
+      <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--icon-left fr-mt-2w">
         <li>
           <Button type="submit" iconId="fr-icon-filter-line">
             Appliquer

@@ -5,7 +5,7 @@ import { DossierStatusBadge } from "~/components/dossier/DossierStatusBadge";
 import { regionName } from "~/modules/geo/regions";
 import { RUBRIC_LABELS } from "~/modules/instruction/schema";
 import { dossierTab } from "./DossierData";
-import { ScoreText } from "./DossierScores";
+import { formatScore } from "~/modules/instruction/scoring";
 
 export interface ListRow {
   id: string;
@@ -27,12 +27,24 @@ export interface ListRow {
 
 const shortDate = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", day: "2-digit", month: "2-digit", year: "numeric" });
 
+/** A score in a cell whose header says « sur 100 »; none yet reads as a dash, « pas de note » for screen readers. */
+function score(hundredths: number | null) {
+  return hundredths === null ? (
+    <>
+      <span aria-hidden="true">—</span>
+      <span className="fr-sr-only">pas de note</span>
+    </>
+  ) : (
+    formatScore(hundredths)
+  );
+}
+
 /** Which column the list is sorted on, for aria-sort on its header. */
 const SORTED_COLUMN: Record<string, string> = { reference: "reference", organisation: "organisation", submitted: "submitted", score: "consolidated" };
 
 /**
  * The dossiers of one page of the list. Flags are badges with words; scores the agent may not
- * see (a declared conflict) come as null from the server and read « pas encore de note ».
+ * see (a declared conflict) come as null from the server: the cell says « Masquées ».
  */
 export function ListTable({ rows, sort, direction, caption }: { rows: readonly ListRow[]; sort: string; direction: "asc" | "desc"; caption: string }) {
   const ariaSort = (column: string) => (SORTED_COLUMN[sort] === column ? (direction === "asc" ? "ascending" : "descending") : undefined);
@@ -48,7 +60,7 @@ export function ListTable({ rows, sort, direction, caption }: { rows: readonly L
                   <th scope="col" aria-sort={ariaSort("reference")}>
                     Référence
                   </th>
-                  <th scope="col" aria-sort={ariaSort("organisation")}>
+                  <th scope="col" className="fr-col--md" aria-sort={ariaSort("organisation")}>
                     Porteur et projet
                   </th>
                   <th scope="col">Territoire</th>
@@ -56,10 +68,8 @@ export function ListTable({ rows, sort, direction, caption }: { rows: readonly L
                   <th scope="col" aria-sort={ariaSort("submitted")}>
                     Déposé le
                   </th>
-                  <th scope="col">Note ARS</th>
-                  <th scope="col">Note ANCT</th>
                   <th scope="col" aria-sort={ariaSort("consolidated")}>
-                    Note consolidée
+                    Notes sur 100
                   </th>
                   <th scope="col">Signalements</th>
                   <th scope="col">Confié à moi</th>
@@ -71,7 +81,7 @@ export function ListTable({ rows, sort, direction, caption }: { rows: readonly L
                     <th scope="row">
                       <Link to={dossierTab(row.reference, "")}>{row.reference}</Link>
                     </th>
-                    <td>
+                    <td className="fr-col--md">
                       <strong>{row.organisationName}</strong>
                       <br />
                       {row.title || "Sans intitulé"}
@@ -93,9 +103,19 @@ export function ListTable({ rows, sort, direction, caption }: { rows: readonly L
                       <DossierStatusBadge status={row.status} small as="span" />
                     </td>
                     <td>{row.submittedAt ? shortDate.format(new Date(row.submittedAt)) : "—"}</td>
-                    <td>{row.conflictDeclared ? "Masquée" : <ScoreText hundredths={row.arsScore} />}</td>
-                    <td>{row.conflictDeclared ? "Masquée" : <ScoreText hundredths={row.anctScore} />}</td>
-                    <td>{row.conflictDeclared ? "Masquée" : <ScoreText hundredths={row.consolidatedScore} />}</td>
+                    <td>
+                      {row.conflictDeclared ? (
+                        "Masquées"
+                      ) : (
+                        <>
+                          Consolidée : <strong>{score(row.consolidatedScore)}</strong>
+                          <br />
+                          <span className="fr-text--xs">
+                            ARS : {score(row.arsScore)} · ANCT : {score(row.anctScore)}
+                          </span>
+                        </>
+                      )}
+                    </td>
                     <td>
                       {row.scoreGapFlag ? (
                         <Badge severity="warning" small as="span">
