@@ -76,6 +76,17 @@ async function applicantJourney(page: Page, hands: Hands) {
   await main.getByText("732 829 320 00074").waitFor();
   await step("organisation-creee");
 
+  // The only owner cannot leave: « Quitter » asks first (the focus goes to the question), then refuses.
+  await hands.press(main.getByRole("link", { name: "Quitter l'organisation" }));
+  const confirmation = main.getByRole("region", { name: "Quitter l'organisation ?" });
+  await confirmation.waitFor();
+  await expect.poll(() => confirmation.evaluate((element) => element === document.activeElement)).toBe(true);
+  await hands.press(confirmation.getByRole("button", { name: "Quitter l'organisation" }));
+  await confirmation.getByText("L'organisation doit garder au moins un responsable.").waitFor();
+  await step("organisation-dernier-responsable");
+  await hands.press(confirmation.getByRole("link", { name: "Annuler" }));
+  await confirmation.waitFor({ state: "detached" });
+
   // The co-editor: invited by mail, she creates her account from the link.
   const coEditor: Applicant = { name: "Léa Coéditrice", email: uniqueEmail(`coeditrice-${hands.name}`), password: "Coedition-Perche-2026" };
   await hands.fill(await byLabel(page, "Adresse électronique"), coEditor.email);

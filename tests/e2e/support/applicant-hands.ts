@@ -44,6 +44,9 @@ export function pointerHands(): Hands {
 }
 
 export function keyboardHands(page: Page): Hands {
+  // Playwright turns on the interception of file choosers when a listener is added, without
+  // waiting: a listener from the start makes sure the chooser a key opens is caught.
+  page.on("filechooser", () => {});
   return {
     name: "keyboard",
     async fill(target, text) {
