@@ -63,11 +63,10 @@ async function outboxRowOnly(to: string, n: number) {
 describe("mail delivery through pg-boss", () => {
   it("delivers a mail queued in a transaction, with its subject, text, HTML, From and To", async () => {
     const to = "porteur.1@exemple.fr";
-    const started = Date.now();
     const mailId = await transaction((tx, afterCommit) => queueMail(tx, afterCommit, { to, template: verifyEmailMail, data: verification(1) }));
 
-    const [mail] = await waitFor(() => (mailsTo(to).length > 0 ? mailsTo(to) : undefined), 10_000);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Waits without timing: a loaded machine must not fail a test that has nothing wrong.
+    const [mail] = await waitFor(() => (mailsTo(to).length > 0 ? mailsTo(to) : undefined), 60_000);
     expect(mail.subject).toBe("Confirmez votre adresse électronique — Portail Médicobus");
     expect(mail.from?.value).toEqual([{ name: "Portail Médicobus", address: "ne-pas-repondre@medicobus.localhost" }]);
     expect(mail.text).toContain("Pour l'activer, confirmez votre adresse électronique");
@@ -90,7 +89,7 @@ describe("mail delivery through pg-boss", () => {
     // A 1 s base delay instead of 5 s keeps the test short; the backoff doubles it all the same.
     const jobId = await enqueueJob(DELIVER_MAIL_JOB, { mailId }, { retryDelay: 1 });
 
-    await waitFor(() => (mailsTo(to).length > 0 ? true : undefined), 20_000);
+    await waitFor(() => (mailsTo(to).length > 0 ? true : undefined), 60_000);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(mailsTo(to)).toHaveLength(1);
 
@@ -135,7 +134,7 @@ describe("mail delivery through pg-boss", () => {
     const outputs = await waitFor(async () => {
       const done = (await deliveryJobs()).filter((job) => jobIds.includes(job.id) && job.state === "completed");
       return done.length === 2 ? done.map((job) => job.output?.value).sort() : undefined;
-    }, 10_000);
+    }, 60_000);
     expect(outputs[1]).toBe("sent");
     expect(["already-sent", "claimed-elsewhere"]).toContain(outputs[0]);
     expect(mailsTo(to)).toHaveLength(1);
