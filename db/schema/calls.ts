@@ -36,6 +36,13 @@ export const waves = pgTable(
     timeZone: text("time_zone").notNull().default("Europe/Paris"),
     budgetCents: bigint("budget_cents", { mode: "number" }).notNull(),
     busTarget: integer("bus_target").notNull(),
+    /**
+     * Optional indicative quota of buses per région (INSEE région code → buses), set on the
+     * waves page. A column of the wave rather than a call rule: like the budget and the bus
+     * target it differs from one wave to the next, and the call's rules are shared by all its
+     * waves. A map because most régions have none; indicative, so nothing enforces it here.
+     */
+    regionBusQuotas: jsonb("region_bus_quotas").$type<Record<string, number>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique("waves_call_number_unique").on(t.callId, t.number)],

@@ -1,0 +1,1 @@
+ALTER TABLE "waves" ADD COLUMN "region_bus_quotas" jsonb DEFAULT '{}'::jsonb NOT NULL;
