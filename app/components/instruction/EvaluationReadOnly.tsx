@@ -48,7 +48,8 @@ export function EvaluationReadOnly({ criteria, evaluation, amendments }: { crite
           <p className="fr-mb-0 fr-text--lead fr-text--bold">{orDash(evaluation.recommendedCents === null ? null : formatEuros(evaluation.recommendedCents))}</p>
         </li>
       </ul>
-      <div className="fr-table">
+      {/* Multiline: justifications wrap in their cell instead of widening the table into a scrolling region. */}
+      <div className="fr-table fr-table--multiline">
         <div className="fr-table__wrapper">
           <div className="fr-table__container">
             <div className="fr-table__content">
@@ -103,8 +104,8 @@ export function EvaluationReadOnly({ criteria, evaluation, amendments }: { crite
             Amendements ({amendments.length})
           </h3>
           <ol className="fr-raw-list">
-            {[...amendments].reverse().map((amendment) => (
-              <li key={amendment.at} className="fr-p-2w fr-mb-2w" style={{ borderLeft: "3px solid var(--border-default-blue-france)" }}>
+            {[...amendments].reverse().map((amendment, index) => (
+              <li key={`${amendment.at}-${index}`} className="fr-p-2w fr-mb-2w" style={{ borderLeft: "3px solid var(--border-default-blue-france)" }}>
                 <p className="fr-text--sm fr-mb-1w">
                   <strong>
                     Le <time dateTime={amendment.at}>{formatDateTime(new Date(amendment.at))}</time>
