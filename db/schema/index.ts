@@ -7,3 +7,4 @@ export * from "./audit";
 export * from "./mails";
 export * from "./instruction";
 export * from "./budget";
+export * from "./letters";
