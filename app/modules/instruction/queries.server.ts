@@ -31,15 +31,12 @@ import { agentScope, isArsAgentOf, scopeCovers } from "./scope";
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
- * The instruction list: the dossiers an agent may see (scope in SQL), filtered, sorted and
- * paginated on the server, with counts per status. Two queries whatever the page size: the page
- * (organisation, wave and « assigned to me » joined in) and the counts (grouped by status, with
- * every filter but the status, so the status tabs show what each would list).
- *
- * Scores of dossiers on which the agent declared a conflict read as null (not shown, not
- * filtered on, sorted last): a conflicted agent sees no one else's scores.
+ * The list's scope and filters as SQL, shared by the page (listDossiersForAgent) and its export
+ * (app/modules/exports): an export holds exactly what the list shows. `common` is every filter
+ * but the status (for the counts per status), `pageWhere` all of them. Queries using them join
+ * `conflictJoin` (LEFT JOIN conflicts_of_interest) and read the scores through the returned columns.
  */
-export async function listDossiersForAgent(agent: SessionUser, rawFilters: DossierListFilters = {}) {
+export function dossierListConditions(agent: SessionUser, rawFilters: DossierListFilters = {}) {
   const scope = agentScope(agent);
   if (!scope) throw new DomainError("not_an_agent", 403, "Cet espace est réservé aux agents instructeurs et à l'équipe programme.");
   const filters = parseInput(DossierListFiltersSchema, rawFilters, "Les filtres de la liste ne sont pas valides.");
@@ -68,6 +65,20 @@ export async function listDossiersForAgent(agent: SessionUser, rawFilters: Dossi
     search,
   );
   const pageWhere = and(common, filters.status ? eq(applications.status, filters.status) : undefined);
+  return { filters, conflictJoin, consolidated, ars, anct, common, pageWhere };
+}
+
+/**
+ * The instruction list: the dossiers an agent may see (scope in SQL), filtered, sorted and
+ * paginated on the server, with counts per status. Two queries whatever the page size: the page
+ * (organisation, wave and « assigned to me » joined in) and the counts (grouped by status, with
+ * every filter but the status, so the status tabs show what each would list).
+ *
+ * Scores of dossiers on which the agent declared a conflict read as null (not shown, not
+ * filtered on, sorted last): a conflicted agent sees no one else's scores.
+ */
+export async function listDossiersForAgent(agent: SessionUser, rawFilters: DossierListFilters = {}) {
+  const { filters, conflictJoin, consolidated, ars, anct, common, pageWhere } = dossierListConditions(agent, rawFilters);
 
   const direction = filters.direction ?? (filters.sort === "submitted" || filters.sort === "score" || filters.sort === "population" ? "desc" : "asc");
   const by = (column: SQL | SQL.Aliased | Parameters<typeof asc>[0]) => (direction === "asc" ? asc(column) : desc(column));
