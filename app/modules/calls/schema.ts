@@ -113,6 +113,27 @@ export const CallRulesSchema = z.object({
     .default({ min: 30, max: 50 }),
   eligibleSponsorKinds: z.array(z.enum(ORGANISATION_KINDS)).default(["cpts", "centre_sante", "msp", "commune", "epci", "departement", "region"]),
   advanceSharePercent: z.number().min(0).max(100).default(30),
+  /**
+   * Who signs the decision letters, and where: the authority a recours gracieux is addressed to.
+   * Months: how long a selected applicant has to sign the convention before the award lapses.
+   */
+  decisionLetters: z
+    .object({
+      authority: z.string().min(1),
+      service: z.string().default(""),
+      place: z.string().min(1),
+      signatoryTitle: z.string().min(1),
+      signatoryName: z.string().default(""),
+      conventionMonths: z.number().int().min(1).max(24).default(3),
+    })
+    .default({
+      authority: "Ministère chargé de la santé",
+      service: "Programme « 100 médicobus » — Direction générale de l'offre de soins",
+      place: "Paris",
+      signatoryTitle: "Pour le ministre et par délégation, le directeur général de l'offre de soins",
+      signatoryName: "",
+      conventionMonths: 3,
+    }),
   /** The pièces justificatives the call asks for; `required` ones block submission when missing. */
   pieces: z
     .array(
