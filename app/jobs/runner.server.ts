@@ -5,7 +5,9 @@ import { databaseEngine } from "~db/client.server";
 import { deliverMail, requeueStaleMails } from "~emails/deliver.server";
 import { DELIVER_MAIL_JOB } from "~emails/send.server";
 import { remindOverdueEvaluations } from "~/modules/instruction/reminders.server";
+import { defaultOrigin } from "~/utils/request.server";
 import { SEND_RECEIPT_JOB, sendSubmissionReceipt } from "~/modules/applications/receipt-mail.server";
+import { workDecisionLetters } from "./decision-letters.server";
 import { ensureQueue, startJobQueue, stopJobQueue } from "./queue.server";
 
 export const SWEEP_OUTBOX_JOB = "mail.sweep-outbox";
@@ -52,14 +54,15 @@ export async function startJobs(options: { smtpUrl?: string } = {}) {
   await ensureQueue(SEND_RECEIPT_JOB);
   await boss.work<unknown>(SEND_RECEIPT_JOB, { pollingIntervalSeconds: POLLING_INTERVAL_SECONDS }, async ([job]) => sendSubmissionReceipt(SendReceiptData.parse(job.data)));
 
+  await workDecisionLetters(boss, POLLING_INTERVAL_SECONDS);
+
   await boss.work(SWEEP_OUTBOX_JOB, { pollingIntervalSeconds: 5 }, async () => ({ requeued: await requeueStaleMails() }));
   // The next run comes a minute later anyway: a failed sweep is not worth retrying.
   await boss.schedule(SWEEP_OUTBOX_JOB, "* * * * *", {}, { retryLimit: 0 });
 
   // Overdue evaluations: every morning at 8:00 Paris time. Retries are safe (the mails carry a
   // per-agent, per-day dedupe key), so a failed run keeps pg-boss's retries.
-  const origin = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
-  await boss.work(REMIND_OVERDUE_EVALUATIONS_JOB, { pollingIntervalSeconds: 30 }, async () => remindOverdueEvaluations({ origin }));
+  await boss.work(REMIND_OVERDUE_EVALUATIONS_JOB, { pollingIntervalSeconds: 30 }, async () => remindOverdueEvaluations({ origin: defaultOrigin() }));
   await boss.schedule(REMIND_OVERDUE_EVALUATIONS_JOB, "0 8 * * *", {}, { tz: "Europe/Paris" });
 }
 

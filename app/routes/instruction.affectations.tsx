@@ -14,6 +14,7 @@ import { assignAutomatically, candidateEvaluators } from "~/modules/instruction/
 import { AutoAssignSchema, RUBRIC_LABELS } from "~/modules/instruction/schema";
 import { scopeCovers } from "~/modules/instruction/scope";
 import { invalidSubmission, replyWithError, type FormReply } from "~/utils/forms.server";
+import { publicOrigin } from "~/utils/request.server";
 import { formatInteger } from "~/utils/format";
 import { rubricName } from "~/components/instruction/DossierEvaluations";
 
@@ -57,7 +58,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return invalidSubmission(submission);
   let report;
   try {
-    report = await assignAutomatically(agent, submission.value);
+    report = await assignAutomatically(agent, { ...submission.value, origin: publicOrigin(request) });
   } catch (error) {
     return replyWithError(submission, error);
   }

@@ -18,6 +18,7 @@ import { declareConflict } from "~/modules/instruction/service.server";
 import { invalidSubmission, replyWithError, type FormReply } from "~/utils/forms.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { rubricName } from "~/components/instruction/DossierEvaluations";
+import { publicOrigin } from "~/utils/request.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const data = matches.find((match) => match.id === INSTRUCTION_DOSSIER_ROUTE_ID)?.data as InstructionDossierData | undefined;
@@ -55,8 +56,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (submission.status !== "success") return invalidSubmission(submission, { formId });
     try {
       if (intent === "assign") {
-        const result = await assignEvaluator(agent, reference, submission.value);
-        const message = result.alreadyAssigned ? "Cette évaluation était déjà confiée à cette personne." : `Évaluation confiée (${rubricName(submission.value.rubric)}) : l'évaluateur la retrouve dans sa liste.`;
+        const result = await assignEvaluator(agent, reference, { ...submission.value, origin: publicOrigin(request) });
+        const message = result.alreadyAssigned ? "Cette évaluation était déjà confiée à cette personne." : `Évaluation confiée (${rubricName(submission.value.rubric)}) : l'évaluateur en est averti par courriel et la retrouve dans sa liste.`;
         return redirectWithToast(here, message);
       }
       const result = await unassignEvaluator(agent, reference, submission.value);

@@ -41,6 +41,11 @@ export function formatDateTime(instant: Date, timeZone = "Europe/Paris") {
   return new Intl.DateTimeFormat("fr-FR", { timeZone, dateStyle: "long", timeStyle: "short" }).format(instant);
 }
 
+/** « 15 mars 2024 »: the day of an instant on the wall clock of `timeZone`. */
+export function formatDay(instant: Date, timeZone = "Europe/Paris") {
+  return new Intl.DateTimeFormat("fr-FR", { timeZone, dateStyle: "long" }).format(instant);
+}
+
 export function formatDate(date: string) {
   return new Intl.DateTimeFormat("fr-FR", { timeZone: "UTC", dateStyle: "long" }).format(new Date(`${date}T00:00:00Z`));
 }

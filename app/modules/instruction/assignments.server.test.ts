@@ -1,7 +1,7 @@
 import { eq, isNull } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "~db/client.server";
-import { applications, auditLog, conflictsOfInterest, evaluationAssignments, users } from "~db/schema";
+import { applications, auditLog, conflictsOfInterest, evaluationAssignments, mails, users } from "~db/schema";
 import { assignDirectly, BRETAGNE, createInstructionCast, createInstructionSetup, createSubmittedDossier, evaluationWith, reloadDossier } from "../../../tests/fixtures/instruction";
 import { countRows, createUser } from "../../../tests/fixtures/users";
 import type { SessionUser } from "~/modules/auth/roles";
@@ -101,6 +101,39 @@ describe("unassignment", () => {
     const result = await unassignEvaluator(cast.manager, reference, { rubric: "anct", evaluatorId: cast.anctNormandie.id });
     expect(result.consolidation).toMatchObject({ consolidatedScore: 100_00 });
     expect((await reloadDossier(setup.dossier.id)).status).toBe("reviewed");
+  });
+});
+
+describe("the evaluator is told by mail", () => {
+  const mailsTo = (email: string) => db.select().from(mails).where(eq(mails.to, email));
+
+  it("one mail per manual assignment, with the grid, the due date (Paris) and a link to the evaluation form", async () => {
+    await assignEvaluator(cast.arsNormandie, reference, { rubric: "ars", evaluatorId: cast.arsNormandie2.id, now: new Date("2026-03-02T23:30:00Z"), origin: "https://medicobus.example" });
+    const [mail, ...others] = await mailsTo(cast.arsNormandie2.email);
+    expect(others).toEqual([]);
+    expect(mail.subject).toBe(`Dossier ${reference} confié pour évaluation`);
+    // Due 21 days later at 23:30 UTC, which is already the next day in Paris.
+    expect(mail.text).toContain(`${reference} — ${setup.dossier.title} — Grille ARS, à soumettre avant le 24 mars 2026`);
+    expect(mail.text).toContain(`https://medicobus.example/instruction/dossiers/${reference}/evaluations/ars`);
+    // Assigning the same person again, or a refused assignment, sends nothing.
+    await assignEvaluator(cast.manager, reference, { rubric: "ars", evaluatorId: cast.arsNormandie2.id });
+    await refusal(assignEvaluator(cast.manager, reference, { rubric: "ars", evaluatorId: cast.arsBretagne.id }));
+    expect(await mailsTo(cast.arsNormandie2.email)).toHaveLength(1);
+    expect(await mailsTo(cast.arsBretagne.email)).toHaveLength(0);
+  });
+
+  it("one mail per evaluator for an automatic run, listing every dossier it gave them", async () => {
+    for (let index = 0; index < 3; index++) await createSubmittedDossier({ callId: setup.call.id, waveId: setup.wave2.id, organisationId: setup.organisation.id, owner });
+    const report = await assignAutomatically(cast.arsNormandie, { rubric: "ars", origin: "https://medicobus.example" });
+    expect(report.assigned).toHaveLength(4);
+    for (const evaluator of [cast.arsNormandie, cast.arsNormandie2]) {
+      const given = report.assigned.filter((row) => row.evaluatorId === evaluator.id).map((row) => row.reference);
+      const [mail, ...others] = await mailsTo(evaluator.email);
+      expect(others).toEqual([]);
+      expect(mail.subject).toBe(`${given.length} dossiers vous sont confiés pour évaluation`);
+      for (const given1 of given) expect(mail.text).toContain(`${given1} — `);
+      expect(mail.text).toContain("https://medicobus.example/instruction?assignedToMe=on");
+    }
   });
 });
 

@@ -1,9 +1,13 @@
 import { and, asc, eq, inArray, isNull, ne, notExists, or, sql, type SQL } from "drizzle-orm";
 import { transaction, type Executor, type Transaction } from "~db/client.server";
 import { applications, conflictsOfInterest, evaluationAssignments, evaluations, roleAssignments, users, type ApplicationStatus, type Rubric } from "~db/schema";
+import { evaluationsAssignedMail, type AssignedEvaluation } from "~emails/evaluations-assigned";
+import { queueMail } from "~emails/send.server";
 import { recordAudit } from "~/modules/audit/service.server";
 import { hasRole, type RoleGrant, type SessionUser } from "~/modules/auth/roles";
+import { formatDay } from "~/modules/calls/time";
 import { DomainError } from "~/utils/errors";
+import { defaultOrigin } from "~/utils/request.server";
 import { canEvaluate, conflictKey, evaluatorScope, planAssignments, UNASSIGNED_REASON_LABELS, type CandidateEvaluator, type UnassignedReason } from "./assignment";
 import { callRulesOf, forbidden, hasConflict, lockDossierForAgent } from "./dossier.server";
 import { consolidateIfComplete } from "./evaluations.server";
@@ -93,8 +97,8 @@ export async function candidateEvaluators(executor: Executor, rubric: Rubric) {
  * must hold the rubric's role for the dossier's région and have declared no conflict on it.
  * Assigning the same person twice changes nothing.
  */
-export async function assignEvaluator(actor: SessionUser, reference: string, input: { rubric: string; evaluatorId: string; now?: Date }) {
-  return transaction(async (tx) => {
+export async function assignEvaluator(actor: SessionUser, reference: string, input: { rubric: string; evaluatorId: string; now?: Date; origin?: string }) {
+  return transaction(async (tx, afterCommit) => {
     const dossier = await lockDossierForAgent(tx, actor, reference);
     const { rubric, evaluatorId } = parseInput(AssignSchema, input, "Choisissez une grille et un évaluateur.");
     assertCanAssign(actor, rubric, dossier.regionCode);
@@ -117,6 +121,8 @@ export async function assignEvaluator(actor: SessionUser, reference: string, inp
       .returning();
     if (!created) return { alreadyAssigned: true as const };
     await recordAudit(tx, { actorId: actor.id, action: "instruction.assign", entityType: "application", entityId: dossier.id, data: { reference, rubric, evaluatorId, dueAt: created.dueAt.toISOString() } });
+    const url = new URL(`/instruction/dossiers/${encodeURIComponent(reference)}/evaluations/${rubric}`, input.origin ?? defaultOrigin()).toString();
+    await mailEvaluator(tx, afterCommit, evaluatorId, [{ reference, title: dossier.title, rubricLabel: RUBRIC_LABELS[rubric], due: formatDay(created.dueAt) }], url);
     return { alreadyAssigned: false as const, assignment: created };
   });
 }
@@ -158,7 +164,7 @@ export interface AutoAssignReport {
  * rubric gets one evaluator, spread by planAssignments() (scope, conflicts, least load first).
  * Dossiers nobody can take are reported, not silently skipped.
  */
-export async function assignAutomatically(actor: SessionUser, input: { rubric: string; waveId?: string; now?: Date }): Promise<AutoAssignReport> {
+export async function assignAutomatically(actor: SessionUser, input: { rubric: string; waveId?: string; now?: Date; origin?: string }): Promise<AutoAssignReport> {
   const { rubric, waveId } = parseInput(AutoAssignSchema, { rubric: input.rubric, waveId: input.waveId || undefined }, "Choisissez une grille.");
   const reach = hasRole(actor, "program_manager")
     ? agentScopeCondition({ national: true })
@@ -168,7 +174,7 @@ export async function assignAutomatically(actor: SessionUser, input: { rubric: s
   if (!reach) forbidden("not_assigner", rubric === "ars" ? "Seuls l'équipe programme et les ARS confient les évaluations de la grille ARS." : "Seule l'équipe programme confie les évaluations de la grille ANCT.");
   const now = input.now ?? new Date();
 
-  return transaction(async (tx) => {
+  return transaction(async (tx, afterCommit) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${AUTO_ASSIGN_LOCK})`);
     const waiting = and(
       reach,
@@ -178,7 +184,7 @@ export async function assignAutomatically(actor: SessionUser, input: { rubric: s
     );
     // Locked like every other verb that changes a dossier's assignments (same lock, same order of events).
     const dossiers = await tx
-      .select({ id: applications.id, reference: applications.reference, regionCode: applications.regionCode, callId: applications.callId })
+      .select({ id: applications.id, reference: applications.reference, title: applications.title, regionCode: applications.regionCode, callId: applications.callId })
       .from(applications)
       .where(waiting)
       .orderBy(asc(applications.submittedAt), asc(applications.reference))
@@ -213,6 +219,15 @@ export async function assignAutomatically(actor: SessionUser, input: { rubric: s
     // Bounded batches: a national run over thousands of dossiers stays under the bind-parameter limit.
     for (let start = 0; start < rows.length; start += 1000) await insertAssignments(tx, rows.slice(start, start + 1000));
 
+    // One mail per evaluator for the whole run, listing what it gave them.
+    const given = new Map<string, AssignedEvaluation[]>();
+    for (const row of rows) {
+      const dossier = byId.get(row.applicationId)!;
+      given.set(row.evaluatorId, [...(given.get(row.evaluatorId) ?? []), { reference: dossier.reference, title: dossier.title, rubricLabel: RUBRIC_LABELS[rubric], due: formatDay(row.dueAt) }]);
+    }
+    const listUrl = new URL("/instruction?assignedToMe=on", input.origin ?? defaultOrigin()).toString();
+    for (const [evaluatorId, evaluationsGiven] of given) await mailEvaluator(tx, afterCommit, evaluatorId, evaluationsGiven, listUrl);
+
     report.assigned = plan.assignments.map(({ dossierId, evaluatorId }) => ({ reference: byId.get(dossierId)!.reference, evaluatorId, evaluatorName: names.get(evaluatorId) ?? "" }));
     report.unassigned = plan.unassigned.map(({ dossierId, reason }) => ({ reference: byId.get(dossierId)!.reference, reason, message: UNASSIGNED_REASON_LABELS[reason] }));
     await recordAudit(tx, {
@@ -223,6 +238,14 @@ export async function assignAutomatically(actor: SessionUser, input: { rubric: s
     });
     return report;
   });
+}
+
+type AfterCommit = Parameters<Parameters<typeof transaction>[0]>[1];
+
+/** Tells an evaluator what was just given to them (in the assigning transaction: a refused run mails nobody). */
+async function mailEvaluator(tx: Transaction, afterCommit: AfterCommit, evaluatorId: string, given: AssignedEvaluation[], url: string) {
+  const [evaluator] = await tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, evaluatorId));
+  await queueMail(tx, afterCommit, { to: evaluator.email, template: evaluationsAssignedMail, data: { name: evaluator.name, evaluations: given, url } });
 }
 
 function arsReach(actor: SessionUser): SQL | null {

@@ -3,10 +3,8 @@ import { db, transaction } from "~db/client.server";
 import { applications, evaluationAssignments, evaluations, users } from "~db/schema";
 import { evaluationsOverdueMail } from "~emails/evaluations-overdue";
 import { queueMail } from "~emails/send.server";
-import { zonedToday } from "~/modules/calls/time";
+import { formatDay, zonedToday } from "~/modules/calls/time";
 import { RUBRIC_LABELS } from "./schema";
-
-const dueFormat = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", dateStyle: "long" });
 
 /**
  * The daily reminder: each evaluator with evaluations past their due date (dossier still under
@@ -45,7 +43,7 @@ export async function remindOverdueEvaluations(options: { now?: Date; origin: st
       await queueMail(tx, afterCommit, {
         to: overdue[0].email,
         template: evaluationsOverdueMail,
-        data: { name: overdue[0].name, url, evaluations: overdue.map((row) => ({ reference: row.reference, title: row.title, rubricLabel: RUBRIC_LABELS[row.rubric], due: dueFormat.format(row.dueAt) })) },
+        data: { name: overdue[0].name, url, evaluations: overdue.map((row) => ({ reference: row.reference, title: row.title, rubricLabel: RUBRIC_LABELS[row.rubric], due: formatDay(row.dueAt) })) },
         dedupeKey: `evaluations-overdue:${evaluatorId}:${day}`,
       });
     });
