@@ -8,7 +8,6 @@ import { remindOverdueEvaluations } from "~/modules/instruction/reminders.server
 import { defaultOrigin } from "~/utils/request.server";
 import { SEND_RECEIPT_JOB, sendSubmissionReceipt } from "~/modules/applications/receipt-mail.server";
 import { workDecisionLetters } from "./decision-letters.server";
-import { workDecisionLetters } from "./decision-letters.server";
 import { ensureQueue, startJobQueue, stopJobQueue } from "./queue.server";
 
 export const SWEEP_OUTBOX_JOB = "mail.sweep-outbox";
@@ -54,8 +53,6 @@ export async function startJobs(options: { smtpUrl?: string } = {}) {
 
   await ensureQueue(SEND_RECEIPT_JOB);
   await boss.work<unknown>(SEND_RECEIPT_JOB, { pollingIntervalSeconds: POLLING_INTERVAL_SECONDS }, async ([job]) => sendSubmissionReceipt(SendReceiptData.parse(job.data)));
-
-  await workDecisionLetters(boss, POLLING_INTERVAL_SECONDS);
 
   await workDecisionLetters(boss, POLLING_INTERVAL_SECONDS);
 
