@@ -1,0 +1,71 @@
+/**
+ * The audit log's actions and entity types in French words, for the journal page and the
+ * exports. The codes are written by the services (`dossier.submit`, `ledger.commitment`…); an
+ * action without a label here is shown by its code, so a new action is never hidden.
+ */
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  "auth.sign_in": "Connexion",
+  "user.register": "Création de compte",
+  "user.verify_email": "Adresse électronique vérifiée",
+  "user.resend_verification": "Nouvel envoi du lien de vérification",
+  "user.accept_invitation": "Invitation acceptée",
+  "user.password_changed": "Mot de passe modifié",
+  "user.password_reset": "Mot de passe réinitialisé",
+  "user.password_reset_requested": "Réinitialisation du mot de passe demandée",
+  "user.grant_role": "Rôle attribué",
+  "user.revoke_role": "Rôle retiré",
+  "user.disable": "Compte désactivé",
+  "user.enable": "Compte réactivé",
+  "organisation.create": "Organisation créée",
+  "organisation.invite": "Membre invité dans une organisation",
+  "organisation.join": "Organisation rejointe",
+  "organisation.remove_member": "Membre retiré d'une organisation",
+  "dossier.create": "Dossier créé",
+  "dossier.submit": "Dossier déposé",
+  "dossier.resubmit": "Dossier déposé à nouveau après correction",
+  "dossier.admit": "Dossier déclaré recevable",
+  "dossier.declare_ineligible": "Dossier déclaré irrecevable",
+  "dossier.request_changes": "Corrections demandées",
+  "dossier.complete_review": "Instruction terminée",
+  "dossier.select": "Dossier retenu",
+  "dossier.waitlist": "Dossier inscrit en liste complémentaire",
+  "dossier.reject": "Dossier non retenu",
+  "dossier.reopen_decision": "Décision rouverte",
+  "dossier.withdraw": "Dossier retiré",
+  "dossier.rescore": "Notes recalculées",
+  "dossier.piece_attach": "Pièce jointe ajoutée",
+  "dossier.piece_remove": "Pièce jointe retirée",
+  "instruction.assign": "Évaluation affectée",
+  "instruction.unassign": "Affectation retirée",
+  "instruction.assign_automatically": "Évaluations affectées automatiquement",
+  "instruction.declare_conflict": "Conflit d'intérêts déclaré",
+  "instruction.private_note": "Annotation privée",
+  "evaluation.submit": "Évaluation soumise",
+  "evaluation.amend": "Évaluation modifiée",
+  "override.set": "Dérogation au classement",
+  "override.revoke": "Dérogation retirée",
+  "decision.apply": "Décision appliquée à une vague",
+  "ledger.commitment": "Engagement budgétaire",
+  "ledger.release": "Libération d'engagement",
+  "ledger.payment": "Paiement",
+  "ledger.carry_over_out": "Report vers la vague suivante",
+  "ledger.carry_over_in": "Report reçu d'une vague précédente",
+  "wave.close": "Vague clôturée",
+  "wave.configure": "Vague configurée",
+};
+
+export const AUDIT_ENTITY_LABELS: Record<string, string> = {
+  application: "Dossier",
+  dossier: "Dossier",
+  evaluation: "Évaluation",
+  evaluation_assignments: "Affectation",
+  ledger_entry: "Écriture budgétaire",
+  organisation: "Organisation",
+  simulation_override: "Dérogation",
+  user: "Utilisateur",
+  wave: "Vague",
+  call: "Appel à projets",
+};
+
+export const auditActionLabel = (action: string) => AUDIT_ACTION_LABELS[action] ?? action;
+export const auditEntityLabel = (entityType: string) => AUDIT_ENTITY_LABELS[entityType] ?? entityType;
