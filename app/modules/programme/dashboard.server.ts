@@ -6,7 +6,7 @@ import { assertProgramManager, programmeBalances } from "~/modules/budget/servic
 import { findCommune } from "~/modules/geo/communes.server";
 import { DEPARTEMENTS } from "~/modules/geo/departements";
 import { regionName, REGIONS } from "~/modules/geo/regions";
-import { NOT_FILED_STATUSES, REVIEWED_STATUSES, SCORE_BIN_COUNT, SCORE_BIN_HUNDREDTHS, scoreHistogram } from "./dashboard";
+import { NOT_FILED_STATUSES, REVIEWED_STATUSES, SCORE_BIN_COUNT, SCORE_BIN_HUNDREDTHS, scoreHistogram, type DepartementRow, type RegionRow } from "./dashboard";
 
 /*
  * The programme dashboard's figures, for the national team. Every figure is a GROUP BY in the
@@ -22,29 +22,6 @@ const filed = and(isNotNull(applications.submittedAt), notInArray(applications.s
 const currentlySelected = and(eq(decisions.outcome, "selected"), isNull(decisions.reopenedAt));
 
 const countWhere = (condition: SQL) => sql<string>`count(*) filter (where ${condition})`.mapWith(Number);
-
-export interface RegionRow {
-  regionCode: string;
-  regionName: string;
-  filed: number;
-  reviewed: number;
-  selected: number;
-  /** From the ledger (programmeBalances). */
-  committedCents: number;
-  paidCents: number;
-  busesCommitted: number;
-}
-
-export interface DepartementRow {
-  code: string;
-  name: string;
-  regionCode: string;
-  /** Overseas départements have no outline in the map package: the table lists them. */
-  overseas: boolean;
-  dossiers: number;
-  medicobus: number;
-  population: number;
-}
 
 /** The call the programme area works on: the one asked for, else the first one created (as on the public home page). */
 async function programmeCall(callId?: string) {

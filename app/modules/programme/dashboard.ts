@@ -16,6 +16,29 @@ export const NOT_FILED_STATUSES = ["draft", "withdrawn"] as const satisfies read
 /** Reviewed: both rubrics done, with or without a decision since. The score distribution reads these. */
 export const REVIEWED_STATUSES = ["reviewed", "selected", "waitlisted", "rejected"] as const satisfies readonly ApplicationStatus[];
 
+export interface RegionRow {
+  regionCode: string;
+  regionName: string;
+  filed: number;
+  reviewed: number;
+  selected: number;
+  /** From the ledger (programmeBalances). */
+  committedCents: number;
+  paidCents: number;
+  busesCommitted: number;
+}
+
+export interface DepartementRow {
+  code: string;
+  name: string;
+  regionCode: string;
+  /** Overseas départements have no outline in the map package: the table lists them. */
+  overseas: boolean;
+  dossiers: number;
+  medicobus: number;
+  population: number;
+}
+
 /** Scores are out of 100 in integer hundredths (app/modules/instruction/scoring.ts); bins of 10 points. */
 export const SCORE_BIN_HUNDREDTHS = 10_00;
 export const SCORE_BIN_COUNT = 10;

@@ -5,12 +5,12 @@ const plain = (text: string) => text.replace(/[\u202f\u00a0]/g, " ");
 
 describe("gauge shares", () => {
   it("an untouched envelope: the whole bar remains, 0 % committed", () => {
-    expect(gaugeShares({ paid: 0, committed: 0, available: 5_000_000_00 })).toEqual({ paidWidth: 0, unpaidWidth: 0, remainingWidth: 100, paidPercent: 0, committedPercent: 0, remainingPercent: 100, over: false });
+    expect(gaugeShares({ paid: 0, committed: 0, available: 5_000_000_00 })).toEqual({ paidWidth: 0, unpaidWidth: 0, remainingWidth: 100, paidPercent: 0, unpaidPercent: 0, committedPercent: 0, remainingPercent: 100, over: false });
   });
 
   it("splits paid, committed not paid and remaining, adding up to the bar", () => {
     const shares = gaugeShares({ paid: 100, committed: 400, available: 1000 });
-    expect(shares).toEqual({ paidWidth: 10, unpaidWidth: 30, remainingWidth: 60, paidPercent: 10, committedPercent: 40, remainingPercent: 60, over: false });
+    expect(shares).toEqual({ paidWidth: 10, unpaidWidth: 30, remainingWidth: 60, paidPercent: 10, unpaidPercent: 30, committedPercent: 40, remainingPercent: 60, over: false });
   });
 
   it("a spent envelope: 100 % committed, nothing remains", () => {
@@ -25,7 +25,7 @@ describe("gauge shares", () => {
   });
 
   it("nothing available and nothing committed: an empty bar and no share (no division by zero)", () => {
-    expect(gaugeShares({ paid: 0, committed: 0, available: 0 })).toEqual({ paidWidth: 0, unpaidWidth: 0, remainingWidth: 0, paidPercent: null, committedPercent: null, remainingPercent: null, over: false });
+    expect(gaugeShares({ paid: 0, committed: 0, available: 0 })).toEqual({ paidWidth: 0, unpaidWidth: 0, remainingWidth: 0, paidPercent: null, unpaidPercent: null, committedPercent: null, remainingPercent: null, over: false });
   });
 
   it("nothing available but something committed: over, the commitments fill the bar", () => {

@@ -21,6 +21,7 @@ export interface GaugeShares {
   remainingWidth: number;
   /** True shares of what is available; null when nothing is available (no division by zero). */
   paidPercent: number | null;
+  unpaidPercent: number | null;
   committedPercent: number | null;
   remainingPercent: number | null;
   /** More is committed than is available: the bar is drawn against the commitments and the page says so. */
@@ -40,6 +41,7 @@ export function gaugeShares({ paid, committed, available }: GaugeFigures): Gauge
     unpaidWidth: width(unpaid),
     remainingWidth: width(remaining),
     paidPercent: share(paid),
+    unpaidPercent: share(unpaid),
     committedPercent: share(committed),
     remainingPercent: share(available - committed),
     over,
