@@ -2,7 +2,7 @@ import { Pagination } from "@codegouvfr/react-dsfr/Pagination";
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { FILTER_LABELS, filterFieldId, ListFilters } from "~/components/instruction/ListFilters";
-import { listHref, readListValues } from "~/components/instruction/ListLinks";
+import { listHref, readListValues, type ListValues } from "~/components/instruction/ListLinks";
 import { ListTable } from "~/components/instruction/ListTable";
 import { STATUS_LABELS } from "~/modules/applications/lifecycle";
 import { grantLabel, hasRole, INSTRUCTION_ROLES } from "~/modules/auth/roles";
@@ -130,6 +130,18 @@ export default function InstructionList() {
               ? "Aucun dossier ne correspond à ces critères."
               : `${formatInteger(list.total)} dossier${list.total > 1 ? "s" : ""}${list.pageCount > 1 ? ` — page ${list.page} sur ${list.pageCount}` : ""}`}
           </p>
+          {list.total > 0 ? (
+            <p>
+              Exporter ces {formatInteger(list.total)} dossiers (toutes les pages) :{" "}
+              <a className="fr-link fr-icon-download-line fr-link--icon-left" href={exportHref(values, "csv")} download>
+                CSV
+              </a>{" "}
+              ·{" "}
+              <a className="fr-link fr-icon-download-line fr-link--icon-left" href={exportHref(values, "xlsx")} download>
+                XLSX
+              </a>
+            </p>
+          ) : null}
           {list.dossiers.length > 0 ? (
             <ListTable rows={list.dossiers} sort={sort} direction={direction} caption={`Dossiers de votre périmètre, triés par ${sortCaption(sort)} (${direction === "asc" ? "ordre croissant" : "ordre décroissant"})`} />
           ) : null}
@@ -144,4 +156,11 @@ export default function InstructionList() {
 
 function sortCaption(sort: string) {
   return { submitted: "date de dépôt", score: "note consolidée", population: "population couverte", reference: "référence", organisation: "organisation" }[sort] ?? sort;
+}
+
+/** The export of the list as shown: its filters kept, its page and sort left out (the file holds every page). */
+function exportHref(values: ListValues, format: "csv" | "xlsx") {
+  const query = new URLSearchParams(Object.entries(values).filter(([name]) => !["page", "pageSize", "sort", "direction"].includes(name)) as Array<[string, string]>);
+  query.set("format", format);
+  return `/instruction/export?${query}`;
 }
