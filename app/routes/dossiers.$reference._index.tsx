@@ -1,12 +1,23 @@
 import { Button } from "@codegouvfr/react-dsfr/Button";
-import { Link } from "@remix-run/react";
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useDossierData, type DossierLayoutData } from "~/components/dossier/DossierData";
 import { sectionPath } from "~/components/dossier/DossierLinks";
 import { TimelineList } from "~/components/dossier/TimelineList";
 import { SECTION_KEYS, type SectionKey } from "~/modules/applications/form";
 import { TRANSITIONS } from "~/modules/applications/lifecycle";
+import { orErrorPage } from "~/modules/applications/route-errors.server";
+import { requireRole } from "~/modules/auth/session.server";
+import { decisionLetterForMember } from "~/modules/letters/service.server";
 import { formatDateTime } from "~/modules/calls/time";
 import { formatEuros, formatInteger } from "~/utils/format";
+
+/** The decision letter, once prepared: the layout's data does not carry it (it checks the member itself). */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "applicant");
+  const letter = await orErrorPage(decisionLetterForMember(user, params.reference ?? ""));
+  return json({ decisionLetter: letter ? { fileName: letter.fileName, preparedAt: letter.preparedAt.toISOString() } : null });
+}
 
 /** Where « Continuer la saisie » leads: the first part still to fill, or to correct; null when nothing is editable. */
 function continuePath(data: DossierLayoutData) {
@@ -70,6 +81,7 @@ function Figure({ label, value }: { label: string; value: string }) {
 
 export default function DossierOverview() {
   const data = useDossierData();
+  const { decisionLetter } = useLoaderData<typeof loader>();
   const { dossier, territory, budget, unreadMessages } = data;
   const reference = dossier.reference;
   const step = nextStep(data);
@@ -126,6 +138,13 @@ export default function DossierOverview() {
             {/* A file, not a page: the browser downloads it (no client-side navigation). */}
             <a className="fr-link fr-link--download" href={`/dossiers/${reference}/recepisse`} download={`recepisse-${reference}.pdf`}>
               Télécharger le récépissé de dépôt <span className="fr-link__detail">PDF — déposé le {formatDateTime(new Date(dossier.submittedAt))}</span>
+            </a>
+          </p>
+        ) : null}
+        {decisionLetter ? (
+          <p>
+            <a className="fr-link fr-link--download" href={`/dossiers/${reference}/courrier-decision`} download={decisionLetter.fileName}>
+              Courrier de décision (PDF) <span className="fr-link__detail">notifié le {formatDateTime(new Date(decisionLetter.preparedAt))}</span>
             </a>
           </p>
         ) : null}

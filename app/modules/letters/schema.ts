@@ -31,3 +31,13 @@ export type LetterTemplates = z.infer<typeof LetterTemplatesSchema>;
 export const SendLettersSchema = LetterTemplatesSchema.extend({
   expected: z.coerce.number({ error: "Nombre de courriers manquant." }).int().nonnegative(),
 });
+
+/**
+ * The outbox page's form: the templates, the wave, and for « Envoyer » the count shown and the
+ * confirmation box (checked by the action only when sending: previewing needs neither).
+ */
+export const OutboxFormSchema = LetterTemplatesSchema.extend({
+  waveId: z.uuid("Vague inconnue : rechargez la page."),
+  expected: z.coerce.number().int().nonnegative().optional(),
+  confirm: z.string().optional(),
+});

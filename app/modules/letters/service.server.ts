@@ -17,7 +17,7 @@ import { findCommune } from "~/modules/geo/communes.server";
 import { DomainError } from "~/utils/errors";
 import { formatEuros, formatInteger } from "~/utils/format";
 import { decisionLetterFileName, renderDecisionLetter, type DecisionLetterData, type LetterDecision } from "~templates/decision-letter";
-import { fillPlaceholders, OUTCOME_LABELS, OUTCOMES, type PlaceholderValues } from "./placeholders";
+import { DEFAULT_TEMPLATES, fillPlaceholders, OUTCOME_LABELS, OUTCOMES, type PlaceholderValues } from "./placeholders";
 import { LetterTemplatesSchema, SendLettersSchema, type LetterTemplates } from "./schema";
 
 /*
@@ -213,6 +213,14 @@ export async function letterOutbox(actor: SessionUser): Promise<OutboxWave[]> {
       batches: batches.filter((batch) => batch.waveId === wave.id).map(({ waveId: _waveId, createdAt, ...batch }) => ({ ...batch, createdAt: createdAt.toISOString() })),
     };
   });
+}
+
+/** The templates the outbox form starts from: those of the last batch sent, else the defaults. */
+export async function lastLetterTemplates(actor: SessionUser): Promise<LetterTemplates> {
+  assertProgramManager(actor);
+  const [last] = await db.select({ templates: decisionLetterBatches.templates }).from(decisionLetterBatches).orderBy(desc(decisionLetterBatches.createdAt)).limit(1);
+  const parsed = LetterTemplatesSchema.safeParse(last?.templates);
+  return parsed.success ? parsed.data : DEFAULT_TEMPLATES;
 }
 
 export interface MailPreview {

@@ -1,0 +1,253 @@
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Button } from "@codegouvfr/react-dsfr/Button";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { json, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import progressCss from "~/components/programme/LetterProgress.css?url";
+import { DossierCheckbox, DossierTextArea } from "~/components/dossier/DossierFields";
+import { ErrorSummary, TextField, useValidatedForm } from "~/components/forms";
+import { orErrorPage } from "~/modules/applications/route-errors.server";
+import { requireRole } from "~/modules/auth/session.server";
+import { OUTCOME_LABELS, OUTCOMES, PLACEHOLDERS, placeholdersFor } from "~/modules/letters/placeholders";
+import { OutboxFormSchema } from "~/modules/letters/schema";
+import { lastLetterTemplates, letterOutbox, previewLetterMails, sendDecisionLetters, type MailPreview } from "~/modules/letters/service.server";
+import { formatDateTime } from "~/modules/calls/time";
+import { invalidSubmission, replyWithError, type FormReply } from "~/utils/forms.server";
+import { formatInteger } from "~/utils/format";
+import { publicOrigin } from "~/utils/request.server";
+import { redirectWithToast } from "~/utils/toast.server";
+
+export const meta: MetaFunction = () => [{ title: "Courriers de décision — Programme — Portail Médicobus" }];
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: progressCss }];
+
+const FORM_ID = "courriers";
+
+/** The outbox of one wave (?vague=<id>; by default the first with letters to send), its templates and a preview of each outcome's mail. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const manager = await requireRole(request, "program_manager");
+  const waves = await letterOutbox(manager);
+  const wanted = new URL(request.url).searchParams.get("vague");
+  const current = wanted ? waves.find((wave) => wave.id === wanted) : (waves.find((wave) => wave.counts.total > 0) ?? waves[0]);
+  if (wanted && !current) throw new Response("Vague introuvable.", { status: 404 });
+  const templates = await lastLetterTemplates(manager);
+  const previews = current && current.counts.total > 0 ? await orErrorPage(previewLetterMails(manager, current.id, templates, publicOrigin(request))) : [];
+  return json({ waves, currentId: current?.id ?? null, templates, previews });
+}
+
+type ActionData = FormReply & { previews?: MailPreview[] };
+
+/** « Prévisualiser » renders the mails with the templates as edited; « Envoyer » creates the batch and opens its progress. */
+export async function action({ request }: ActionFunctionArgs) {
+  const manager = await requireRole(request, "program_manager");
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  const submission = parseWithZod(formData, { schema: OutboxFormSchema });
+  if (submission.status !== "success") return invalidSubmission(submission);
+  const { waveId, expected, confirm, ...templates } = submission.value;
+  try {
+    if (intent === "preview") {
+      const previews = await previewLetterMails(manager, waveId, templates, publicOrigin(request));
+      return json({ ...submission.reply(), previews } satisfies ActionData);
+    }
+    if (intent !== "send") return json(submission.reply({ formErrors: ["Action inconnue : rechargez la page et recommencez."] }), { status: 400 });
+    if (confirm !== "on") {
+      return json(submission.reply({ fieldErrors: { confirm: ["Cochez la case pour confirmer l'envoi des courriers."] } }), { status: 400 });
+    }
+    const { batchId, letters } = await sendDecisionLetters(manager, waveId, { ...templates, expected: expected ?? -1 }, publicOrigin(request));
+    return redirectWithToast(`/programme/courriers/envois/${batchId}`, { title: "Envoi lancé", message: `${formatInteger(letters)} courriers sont en préparation.` });
+  } catch (error) {
+    return replyWithError(submission, error);
+  }
+}
+
+const FIELD_LABELS: Record<string, string> = Object.fromEntries(
+  OUTCOMES.flatMap((outcome) => [
+    [`${outcome}.subject`, `Objet du courriel « ${OUTCOME_LABELS[outcome]} »`],
+    [`${outcome}.body`, `Texte du courriel « ${OUTCOME_LABELS[outcome]} »`],
+  ]).concat([["confirm", "Confirmation"]]),
+);
+
+function PlaceholderHint({ outcome }: { outcome: (typeof OUTCOMES)[number] }) {
+  return (
+    <>
+      Champs remplacés pour chaque destinataire :{" "}
+      {placeholdersFor(outcome).map((name, index) => (
+        <span key={name}>
+          {index > 0 ? ", " : ""}
+          <code>{`{{${name}}}`}</code> ({PLACEHOLDERS[name].description})
+        </span>
+      ))}
+      . Une ligne vide sépare deux paragraphes.
+    </>
+  );
+}
+
+function Previews({ previews }: { previews: MailPreview[] }) {
+  return (
+    <section aria-labelledby="apercus" className="fr-mb-4w">
+      <h3 id="apercus">Aperçu des courriels</h3>
+      <p>Chaque courriel tel que le recevra un destinataire réel de la vague ; le courrier de décision (PDF) y est joint.</p>
+      {previews.map((preview) => (
+        <div key={preview.outcome} className="fr-mb-3w">
+          <h4 className="fr-h6 fr-mb-1w">
+            {OUTCOME_LABELS[preview.outcome]} — dossier {preview.reference}
+          </h4>
+          <p className="fr-mb-1v">
+            <strong>À :</strong> {preview.to}
+          </p>
+          <p className="fr-mb-1w">
+            <strong>Objet :</strong> {preview.subject}
+          </p>
+          <pre className="mb-mail-preview">{preview.text}</pre>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+export default function LetterOutbox() {
+  const { waves, currentId, templates, previews: initialPreviews } = useLoaderData<typeof loader>();
+  const reply = useActionData<ActionData>();
+  const current = waves.find((wave) => wave.id === currentId) ?? null;
+  const { fields, formProps, summary } = useValidatedForm({ id: FORM_ID, schema: OutboxFormSchema, lastResult: reply, defaultValue: { ...templates, waveId: currentId ?? "" } });
+  const previews = reply?.previews ?? initialPreviews;
+  const total = current?.counts.total ?? 0;
+
+  return (
+    <>
+      <h1>Courriers de décision</h1>
+      <p className="fr-text--lead">Chaque décision est notifiée par un courrier (PDF) joint à un courriel adressé aux membres de l'organisation porteuse ; le porteur le retrouve aussi sur son dossier.</p>
+
+      <div className="fr-table fr-table--no-caption-top">
+        <div className="fr-table__wrapper">
+          <div className="fr-table__container">
+            <div className="fr-table__content">
+              <table>
+                <caption>Décisions à notifier, par vague</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Vague</th>
+                    {OUTCOMES.map((outcome) => (
+                      <th key={outcome} scope="col" className="fr-cell--right">
+                        {OUTCOME_LABELS[outcome]}
+                      </th>
+                    ))}
+                    <th scope="col" className="fr-cell--right">
+                      À envoyer
+                    </th>
+                    <th scope="col">Action</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {waves.map((wave) => (
+                    <tr key={wave.id} aria-current={wave.id === currentId ? "true" : undefined}>
+                      <th scope="row">
+                        {wave.title}
+                        <br />
+                        <span className="fr-text--xs">{wave.callTitle}</span>
+                      </th>
+                      {OUTCOMES.map((outcome) => (
+                        <td key={outcome} className="fr-cell--right">
+                          {formatInteger(wave.counts[outcome])}
+                        </td>
+                      ))}
+                      <td className="fr-cell--right">
+                        <strong>{formatInteger(wave.counts.total)}</strong>
+                      </td>
+                      <td>{wave.id === currentId ? "Affichée ci-dessous" : <Link to={`?vague=${wave.id}`}>Afficher la {wave.title.toLowerCase()}</Link>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        </div>
+      </div>
+
+      {current ? (
+        <section aria-labelledby="vague-courante">
+          <h2 id="vague-courante">
+            {current.title} : {total === 0 ? "aucun courrier à envoyer" : `${formatInteger(total)} courrier${total > 1 ? "s" : ""} à envoyer`}
+          </h2>
+
+          {total === 0 ? (
+            <p>Toutes les décisions de cette vague sont notifiées. Une nouvelle décision, ou une décision rouverte puis reprise, apparaîtra ici.</p>
+          ) : (
+            <>
+              <h3>Courriers</h3>
+              <ul>
+                {OUTCOMES.map((outcome) => {
+                  const sample = current.samples[outcome];
+                  return (
+                    <li key={outcome}>
+                      {OUTCOME_LABELS[outcome]} : {formatInteger(current.counts[outcome])} courrier{current.counts[outcome] > 1 ? "s" : ""}
+                      {sample ? (
+                        <>
+                          {" — "}
+                          {/* A file, not a page: no client-side navigation. */}
+                          <a className="fr-link" href={`/programme/courriers/apercu/${sample.decisionId}`} target="_blank" rel="noreferrer">
+                            aperçu du courrier de {sample.organisation} (dossier {sample.reference}, PDF, nouvelle fenêtre)
+                          </a>
+                        </>
+                      ) : null}
+                    </li>
+                  );
+                })}
+              </ul>
+
+              <ErrorSummary {...summary} labels={FIELD_LABELS} />
+              <Form method="post" {...formProps}>
+                <input type="hidden" name={fields.waveId.name} value={current.id} />
+                <input type="hidden" name={fields.expected.name} value={total} />
+                <h3>Courriels d'accompagnement</h3>
+                {OUTCOMES.map((outcome) => {
+                  const fieldset = fields[outcome].getFieldset();
+                  return (
+                    <fieldset key={outcome} className="fr-fieldset fr-mb-2w">
+                      <legend className="fr-fieldset__legend">Courriel « {OUTCOME_LABELS[outcome]} »</legend>
+                      <div className="fr-fieldset__element">
+                        <TextField field={fieldset.subject} label="Objet" />
+                      </div>
+                      <div className="fr-fieldset__element">
+                        <DossierTextArea field={fieldset.body} label="Texte" hint={<PlaceholderHint outcome={outcome} />} rows={8} />
+                      </div>
+                    </fieldset>
+                  );
+                })}
+                <div className="fr-mb-4w">
+                  <Button type="submit" priority="secondary" nativeButtonProps={{ name: "intent", value: "preview" }}>
+                    Prévisualiser les courriels
+                  </Button>
+                </div>
+                {previews.length > 0 ? <Previews previews={previews} /> : null}
+                <h3>Envoi</h3>
+                <DossierCheckbox field={fields.confirm} legend="Confirmation de l'envoi" label={`J'ai relu les courriels et je confirme l'envoi des ${formatInteger(total)} courriers de la ${current.title.toLowerCase()}. Un envoi ne peut pas être annulé.`} />
+                <Button type="submit" nativeButtonProps={{ name: "intent", value: "send" }}>
+                  {`Envoyer les ${formatInteger(total)} courriers`}
+                </Button>
+              </Form>
+            </>
+          )}
+
+          {current.batches.length > 0 ? (
+            <section aria-labelledby="envois" className="fr-mt-6w">
+              <h3 id="envois">Envois de la vague</h3>
+              <ul>
+                {current.batches.map((batch) => (
+                  <li key={batch.id}>
+                    <Link to={`/programme/courriers/envois/${batch.id}`}>
+                      Envoi du {formatDateTime(new Date(batch.createdAt))} par {batch.createdBy} : {formatInteger(batch.letters)} courrier{batch.letters > 1 ? "s" : ""}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+        </section>
+      ) : (
+        <Alert severity="info" small description="Aucune vague n'est configurée." />
+      )}
+    </>
+  );
+}
