@@ -5,12 +5,18 @@ import { calls, roleAssignments, users, waves, type Role } from "~db/schema";
 import { zonedToday } from "~/modules/calls/time";
 import { CallRulesSchema } from "~/modules/calls/schema";
 import { hashPassword } from "~/modules/auth/password.server";
+import { DEMO_WAVE1_APPLICANT_EMAIL, DEMO_WAVE1_APPLICANT_NAME, seedDemoDossiers } from "./demo-dossiers";
 
 export const DEMO_PASSWORD = "Medicobus-demo-2026";
 
-/** One account per role; the ARS agent is scoped to Normandie (INSEE région 28). */
+/**
+ * One account per role; the ARS agent is scoped to Normandie (INSEE région 28). The first
+ * applicant starts with nothing (its journeys create an organisation); the second owns the
+ * wave-1 dossier ranked first (db/seed/demo-dossiers.ts).
+ */
 export const DEMO_ACCOUNTS: ReadonlyArray<{ email: string; name: string; role: Role; regionCode: string | null }> = [
   { email: "porteur@demo.medicobus.fr", name: "Camille Porteur", role: "applicant", regionCode: null },
+  { email: DEMO_WAVE1_APPLICANT_EMAIL, name: DEMO_WAVE1_APPLICANT_NAME, role: "applicant", regionCode: null },
   { email: "ars.normandie@demo.medicobus.fr", name: "Dominique Instructeur", role: "ars_agent", regionCode: "28" },
   { email: "anct@demo.medicobus.fr", name: "Claude Évaluateur", role: "anct_agent", regionCode: null },
   { email: "programme@demo.medicobus.fr", name: "Alex Programme", role: "program_manager", regionCode: null },
@@ -27,8 +33,8 @@ function shiftDays(isoDate: string, days: number) {
 
 /**
  * The demo call with the real call's figures (€10M, 100 buses, two waves), wave 1 closed and
- * wave 2 open relative to today, and the demo accounts. Safe to run at every start: existing
- * rows are left as they are.
+ * wave 2 open relative to today, the demo accounts and the demo dossiers. Safe to run at every
+ * start: existing rows are left as they are.
  */
 export async function seedDemo(now = new Date()) {
   const today = zonedToday("Europe/Paris", now);
@@ -83,4 +89,6 @@ export async function seedDemo(now = new Date()) {
         .onConflictDoNothing();
     }
   });
+  const email = (role: Role) => DEMO_ACCOUNTS.find((account) => account.role === role)!.email;
+  await seedDemoDossiers(DEMO_CALL_SLUG, { managerEmail: email("program_manager"), arsEmail: email("ars_agent"), anctEmail: email("anct_agent") }, now);
 }

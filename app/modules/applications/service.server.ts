@@ -69,8 +69,11 @@ function issuesToFieldErrors(section: string, issues: ReadonlyArray<{ path: Prop
   return errors;
 }
 
-/** Columns derived from the form at each save, so lists and rankings never parse jsonb. */
-function derivedColumns(formData: FormData) {
+/**
+ * Columns derived from the form at each save, so lists and rankings never parse jsonb. Exported
+ * for the seeds (db/seed), which must derive them exactly as a save does.
+ */
+export function derivedColumns(formData: FormData) {
   const territory = summarizeTerritory((formData.territoire?.communes ?? []).map((commune) => commune.code));
   const figures = budgetFigures(formData.budget);
   return {
