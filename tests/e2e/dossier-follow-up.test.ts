@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { expectAccessible } from "./support/accessibility";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, signIn } from "./support/accounts";
-import { ARTIFACTS_DIR, launchBrowser } from "./support/browser";
+import { ARTIFACTS_DIR, setupBrowser } from "./support/browser";
 import { startDossierPortal, type DossierPortal } from "./support/dossier-portal";
 import { focusedElement } from "./support/focus";
 import { errorSummary, field, fieldError } from "./support/forms";
@@ -18,33 +18,17 @@ import { errorSummary, field, fieldError } from "./support/forms";
  */
 
 let portal: DossierPortal;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const consoleErrors: string[] = [];
+const browser = setupBrowser({ baseUrl: () => portal.baseUrl });
 
 beforeAll(async () => {
-  [portal, browser] = await Promise.all([startDossierPortal(), launchBrowser()]);
+  portal = await startDossierPortal();
 });
 
 afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close().catch(() => {})));
-  await browser?.close();
   await portal?.stop();
 });
 
-async function newPage(timezoneId = "Europe/Paris"): Promise<Page> {
-  const context = await browser.newContext({ baseURL: portal.baseUrl, locale: "fr-FR", timezoneId, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  context.setDefaultTimeout(30_000);
-  context.setDefaultNavigationTimeout(60_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  // A refused form answers 4xx, which Chromium logs as a failed resource: not a page error.
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) consoleErrors.push(`${page.url()} : ${message.text().split("\n")[0]}`);
-  });
-  page.on("pageerror", (error) => consoleErrors.push(`${page.url()} : ${error.message}`));
-  return page;
-}
+const newPage = (timezoneId = "Europe/Paris") => browser.newPage({ timezoneId });
 
 async function signInApplicant(page: Page) {
   await signIn(page, DEMO_ACCOUNTS.applicant, DEMO_PASSWORD);
@@ -132,7 +116,7 @@ test("le porteur relit le dossier complet, le dépose au clavier, télécharge l
   await page.getByRole("status").filter({ hasText: "Message envoyé" }).first().waitFor();
   expect(plain(await main(page).getByRole("list", { name: "Messages du dossier" }).innerText())).toMatch(/Camille Porteur — porteur de projet · le .*\n*Bonjour, le plan de tournée définitif/);
   await expectAccessible(page, "suivi-06-messagerie");
-  expect(consoleErrors).toEqual([]);
+  expect(browser.pageErrors()).toEqual([]);
 });
 
 test("un dossier en correction montre la demande de l'ARS, les parties rouvertes, et repart après un nouveau dépôt", async () => {
@@ -163,7 +147,7 @@ test("un dossier en correction montre la demande de l'ARS, les parties rouvertes
   await page.waitForURL((url) => url.pathname === `/dossiers/${portal.corrected}`);
   expect(plain(await history.innerText())).toMatch(/Déposé à nouveau après corrections le .* par Camille Porteur/);
   expect(await main(page).locator(".fr-alert", { has: page.getByRole("heading", { name: "Des corrections sont demandées" }) }).count()).toBe(0);
-  expect(consoleErrors).toEqual([]);
+  expect(browser.pageErrors()).toEqual([]);
 });
 
 test("un brouillon qui ferme dans deux jours à La Réunion : compte à rebours, heures locales, ce qui manque, retrait", async () => {
@@ -218,7 +202,7 @@ test("un brouillon qui ferme dans deux jours à La Réunion : compte à rebours,
   await expect.poll(() => main(page).locator("h1 + div .fr-badge").innerText()).toMatch(/Retiré/i);
   expect(plain(await main(page).innerText())).toMatch(/Retiré le .* par Camille Porteur\s+Motif : Le projet rejoindra/);
   await expectAccessible(page, "suivi-11-retire");
-  expect(consoleErrors).toEqual([]);
+  expect(browser.pageErrors()).toEqual([]);
 });
 
 test("un nouveau dossier se crée pour l'organisation choisie et s'ouvre sur le porteur", async () => {

@@ -92,7 +92,9 @@ function PendingButton({ intent, label, pendingLabel, secondary = false, describ
       type="submit"
       priority={secondary ? "secondary" : "primary"}
       disabled={busy}
-      nativeButtonProps={{ name: "intent", value: intent, "aria-describedby": describedBy, "aria-busy": mine || undefined }}
+      // The value goes on Button itself: react-dsfr writes its own `value` prop over nativeButtonProps.value.
+      value={intent}
+      nativeButtonProps={{ name: "intent", "aria-describedby": describedBy, "aria-busy": mine || undefined }}
     >
       {mine ? pendingLabel : label}
     </Button>

@@ -27,12 +27,14 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * One browser per test file; `newPage()` opens a fresh context (its own cookies) on the portal.
- * A failing test leaves a screenshot of each of its pages in tests/.artifacts/.
+ * One browser per test file; `newPage()` opens a fresh context (its own cookies) on the portal —
+ * the global setup's, or the one `options.baseUrl` names (a journey that starts a portal of its
+ * own). A failing test leaves a screenshot of each of its pages in tests/.artifacts/.
  */
-export function setupBrowser() {
+export function setupBrowser(options: { baseUrl?: () => string } = {}) {
   let browser: Browser | null = null;
   let contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
   beforeAll(async () => {
     browser = await launchBrowser();
   });
@@ -48,9 +50,9 @@ export function setupBrowser() {
     await browser?.close();
   });
   return {
-    async newPage(): Promise<Page> {
+    async newPage(pageOptions: { timezoneId?: string } = {}): Promise<Page> {
       if (!browser) throw new Error("setupBrowser() : le navigateur n'est pas lancé (appelez newPage() dans un test).");
-      const context = await browser.newContext({ baseURL: baseUrl(), locale: "fr-FR", timezoneId: "Europe/Paris", viewport: { width: 1280, height: 900 } });
+      const context = await browser.newContext({ baseURL: (options.baseUrl ?? baseUrl)(), locale: "fr-FR", timezoneId: pageOptions.timezoneId ?? "Europe/Paris", viewport: { width: 1280, height: 900 }, acceptDownloads: true });
       // Waiting, not timing: generous so a slow machine waits instead of failing.
       context.setDefaultTimeout(30_000);
       context.setDefaultNavigationTimeout(60_000);
@@ -67,13 +69,20 @@ export function setupBrowser() {
         return response;
       };
       const errors: string[] = [];
+      const record = (error: string) => {
+        errors.push(error);
+        // A refused form answers 4xx, and a 403 page is one: Chromium logs them as failed resources, not page errors.
+        if (!error.includes(" : Failed to load resource")) pageErrors.push(error);
+      };
       page.on("console", (message) => {
-        if (message.type() === "error") errors.push(`${page.url()} : ${message.text().split("\n")[0]}`);
+        if (message.type() === "error") record(`${page.url()} : ${message.text().split("\n")[0]}`);
       });
-      page.on("pageerror", (error) => errors.push(`${page.url()} : ${error.message}`));
+      page.on("pageerror", (error) => record(`${page.url()} : ${error.message}`));
       consoleErrors.set(page, errors);
       return page;
     },
+    /** What went wrong in the scripts of every page of the file so far (failed resources aside): a journey ends with none. */
+    pageErrors: () => [...pageErrors],
   };
 }
 
