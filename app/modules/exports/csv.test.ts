@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ExportColumn } from "./columns";
-import { parseCsv } from "../../../tests/fixtures/csv";
+import { CsvReader, parseCsv } from "../../../tests/fixtures/csv";
 import { CSV_BOM, csvHeader, csvLine, csvRow, csvText, frenchEuros } from "./csv";
 
 describe("CSV for Excel in French", () => {
@@ -52,6 +52,24 @@ describe("CSV for Excel in French", () => {
         expect(parsed.slice(1)).toEqual(
           rows.map((row) => [/^[=+\-@\t\r]/.test(row.text) ? `'${row.text}` : row.text, `${Math.floor(row.cents / 100)},${String(row.cents % 100).padStart(2, "0")}`, String(row.count)]),
         );
+      }),
+    );
+  });
+
+  it("reads back the same records whatever the chunks the file arrives in", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.string({ unit: "grapheme" }), { minLength: 1, maxLength: 4 }), { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 6 }), (records, cuts) => {
+        const file = records.map((record) => csvLine(record)).join("");
+        const reader = new CsvReader();
+        const positions = [...new Set(cuts.map((cut) => cut % (file.length + 1)))].sort((a, b) => a - b);
+        const read: string[][] = [];
+        let from = 0;
+        for (const position of [...positions, file.length]) {
+          read.push(...reader.push(file.slice(from, position)));
+          from = position;
+        }
+        reader.end();
+        expect(read).toEqual(records);
       }),
     );
   });
