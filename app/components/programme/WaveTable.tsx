@@ -1,0 +1,90 @@
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
+import { Link } from "@remix-run/react";
+import { WAVE_STATE_LABELS, type WaveState } from "~/modules/calls/rules";
+import { formatDate, formatDateTime } from "~/modules/calls/time";
+import { formatEuros, formatInteger } from "~/utils/format";
+
+export interface WaveRow {
+  number: number;
+  title: string;
+  state: WaveState;
+  opensOn: string;
+  closesAt: string;
+  budgetCents: number;
+  busTarget: number;
+  balance: { availableCents: number; committedCents: number; paidCents: number; remainingCents: number; busesAvailable: number; busesCommitted: number; busesRemaining: number; carriedInCents: number; carriedOutCents: number };
+}
+
+const STATE_SEVERITY: Record<WaveState, "info" | "success" | "new"> = { upcoming: "info", open: "success", closed: "new" };
+
+/**
+ * The call's waves with their money as the ledger sees it. The state is a badge with its word
+ * (never its colour alone); « reste » is what may still be committed, carry-overs included.
+ */
+export function WaveTable({ waves }: { waves: readonly WaveRow[] }) {
+  return (
+    <div className="fr-table fr-table--no-scroll fr-mb-3w">
+      <table>
+        <caption>Vagues de l'appel à projets : calendrier, budget et objectif de médicobus</caption>
+        <thead>
+          <tr>
+            <th scope="col">Vague</th>
+            <th scope="col">État</th>
+            <th scope="col">Calendrier</th>
+            <th scope="col">Budget</th>
+            <th scope="col">Engagé</th>
+            <th scope="col">Versé</th>
+            <th scope="col">Reste à engager</th>
+            <th scope="col">Médicobus engagés / objectif</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {waves.map((wave) => (
+            <tr key={wave.number}>
+              <th scope="row">{wave.title}</th>
+              <td>
+                <Badge severity={STATE_SEVERITY[wave.state]} small noIcon>
+                  {WAVE_STATE_LABELS[wave.state]}
+                </Badge>
+              </td>
+              <td>
+                Du {formatDate(wave.opensOn)}
+                <br />
+                au {formatDateTime(new Date(wave.closesAt))} (heure de Paris)
+              </td>
+              <td>
+                {formatEuros(wave.budgetCents)}
+                {wave.balance.carriedInCents > 0 ? <span className="fr-hint-text">+ {formatEuros(wave.balance.carriedInCents)} reportés</span> : null}
+                {wave.balance.carriedOutCents > 0 ? <span className="fr-hint-text">− {formatEuros(wave.balance.carriedOutCents)} reportés sur la vague suivante</span> : null}
+              </td>
+              <td>{formatEuros(wave.balance.committedCents)}</td>
+              <td>{formatEuros(wave.balance.paidCents)}</td>
+              <td>
+                {formatEuros(wave.balance.remainingCents)}
+                <span className="fr-hint-text">{formatInteger(wave.balance.busesRemaining)} médicobus</span>
+              </td>
+              <td>
+                {formatInteger(wave.balance.busesCommitted)} / {formatInteger(wave.balance.busesAvailable)}
+              </td>
+              <td>
+                <ul className="fr-btns-group fr-btns-group--sm fr-btns-group--icon-left">
+                  <li>
+                    <Link className="fr-btn fr-btn--sm" to={`/programme/vagues/${wave.number}`}>
+                      Classement<span className="fr-sr-only"> de la {wave.title.toLowerCase()}</span>
+                    </Link>
+                  </li>
+                  <li>
+                    <Link className="fr-btn fr-btn--sm fr-btn--secondary" to={`/programme/vagues/${wave.number}/configuration`}>
+                      Configurer<span className="fr-sr-only"> la {wave.title.toLowerCase()}</span>
+                    </Link>
+                  </li>
+                </ul>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
