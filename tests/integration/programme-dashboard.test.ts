@@ -118,7 +118,7 @@ describe("what the page draws from these figures", () => {
     expect(html).toContain('aria-label="Orne (61) : 2 dossiers déposés"');
     expect(html).toContain("<title>Calvados (14) : 0 dossier déposé</title>");
     expect(html).toContain("Aucun (100 départements)");
-    expect(html).toContain("De 2 (1 département)");
+    expect(html).toContain("2 (1 département)");
     expect(html).toContain("La Réunion (974) : 0 dossier déposé");
     expect(html).toContain("CC-BY-4.0");
     expect(html.match(/<th scope="row">/g)).toHaveLength(101);

@@ -20,7 +20,7 @@ interface SvgMap {
 const FRANCE = departementsMap as unknown as SvgMap;
 
 /** Opacity of the DSFR blue per class: evenly darker steps, readable in both themes. */
-const CLASS_OPACITY = [0.16, 0.34, 0.52, 0.74, 1];
+const CLASS_OPACITY = [0.22, 0.4, 0.58, 0.78, 1];
 const CLASS_FILL = "var(--background-action-high-blue-france)";
 const NONE_FILL = "var(--background-contrast-grey)";
 
@@ -38,7 +38,7 @@ function Swatch({ classIndex }: { classIndex: number | null }) {
   );
 }
 
-const rangeLabel = (mapClass: MapClass) => (mapClass.min === mapClass.max ? formatInteger(mapClass.min) : `${formatInteger(mapClass.min)} à ${formatInteger(mapClass.max)}`);
+const rangeLabel = (mapClass: MapClass) => (mapClass.min === mapClass.max ? formatInteger(mapClass.min) : `De ${formatInteger(mapClass.min)} à ${formatInteger(mapClass.max)}`);
 
 export function DepartementMap({ departements, measure }: { departements: readonly DepartementRow[]; measure: MapMeasure }) {
   const { describe, legendTitle } = MAP_MEASURES[measure];
@@ -57,7 +57,7 @@ export function DepartementMap({ departements, measure }: { departements: readon
 
   return (
     <div className="fr-grid-row fr-grid-row--gutters">
-      <div className="fr-col-12 fr-col-md-8">
+      <div className="fr-col-12 fr-col-lg-8">
         <svg viewBox={FRANCE.viewBox} role="group" aria-label={`Carte de France métropolitaine par département : ${legendTitle.toLowerCase()}`} style={{ width: "100%", maxWidth: "34rem", height: "auto", display: "block" }}>
           <style>{`.mb-dep{stroke:var(--background-default-grey);stroke-width:0.7;stroke-linejoin:round}.mb-dep:hover{stroke:var(--text-title-grey);stroke-width:1.5}.mb-dep:focus{outline:none;stroke:var(--border-action-high-blue-france);stroke-width:3}.mb-dep:focus:not(:focus-visible){stroke:var(--background-default-grey);stroke-width:0.7}`}</style>
           {FRANCE.locations.map((location) => {
@@ -72,7 +72,7 @@ export function DepartementMap({ departements, measure }: { departements: readon
           })}
         </svg>
       </div>
-      <div className="fr-col-12 fr-col-md-4">
+      <div className="fr-col-12 fr-col-lg-4">
         <p className="fr-text--bold fr-mb-1w" id="legende-carte">
           {legendTitle}
         </p>
@@ -85,7 +85,7 @@ export function DepartementMap({ departements, measure }: { departements: readon
             <li key={mapClass.index} className="fr-text--sm fr-mb-1v" style={{ display: "flex", alignItems: "baseline" }}>
               <Swatch classIndex={mapClass.index} />
               <span>
-                De {rangeLabel(mapClass)} ({departementsIn(mapClass.index)})
+                {rangeLabel(mapClass)} ({departementsIn(mapClass.index)})
               </span>
             </li>
           ))}

@@ -39,29 +39,27 @@ export function BarChart({ title, series, rows, sharedScale }: { title: string; 
           ))}
         </p>
       ) : null}
-      <div style={{ display: "grid", gridTemplateColumns: "minmax(7rem, 11rem) 1fr", columnGap: "0.75rem", rowGap: "0.6rem" }}>
-        {rows.map((row) => (
-          <div key={row.label} style={{ display: "contents" }}>
-            <span className="fr-text--sm fr-mb-0" style={{ alignSelf: "center", lineHeight: 1.2 }}>
-              {row.label}
-            </span>
-            <div style={{ display: "grid", rowGap: "2px" }}>
-              {series.map((item, index) => {
-                const max = sharedScale ? overallMax : seriesMax[index];
-                const value = row.values[index];
-                return (
-                  <div key={item.key} style={{ display: "flex", alignItems: "center", gap: "0.4rem", minWidth: 0 }}>
-                    {value > 0 ? <span style={{ ...item.style, height: "0.85rem", width: `calc((100% - 7rem) * ${max > 0 ? value / max : 0})`, minWidth: "2px", flex: "none" }} /> : null}
-                    <span className="fr-text--xs fr-mb-0" style={{ whiteSpace: "nowrap", lineHeight: 1.1 }}>
-                      {item.describe(value)}
-                    </span>
-                  </div>
-                );
-              })}
-            </div>
+      {rows.map((row) => (
+        <div key={row.label} className="fr-grid-row fr-mb-1w" style={{ alignItems: "center" }}>
+          <span className="fr-col-12 fr-col-sm-4 fr-text--sm fr-mb-0 fr-pr-1w" style={{ lineHeight: 1.2 }}>
+            {row.label}
+          </span>
+          <div className="fr-col-12 fr-col-sm-8" style={{ display: "grid", rowGap: "2px" }}>
+            {series.map((item, index) => {
+              const max = sharedScale ? overallMax : seriesMax[index];
+              const value = row.values[index];
+              return (
+                <div key={item.key} style={{ display: "flex", alignItems: "center", gap: "0.4rem", minWidth: 0 }}>
+                  {value > 0 ? <span style={{ ...item.style, height: "0.85rem", width: `calc((100% - 8rem) * ${max > 0 ? value / max : 0})`, minWidth: "2px", flex: "none" }} /> : null}
+                  <span className="fr-text--xs fr-mb-0" style={{ whiteSpace: "nowrap", lineHeight: 1.1 }}>
+                    {item.describe(value)}
+                  </span>
+                </div>
+              );
+            })}
           </div>
-        ))}
-      </div>
+        </div>
+      ))}
     </figure>
   );
 }
@@ -92,18 +90,14 @@ export function RegionCharts({ regions }: { regions: readonly RegionRow[] }) {
       {active.length === 0 ? (
         <p>Aucun dossier déposé pour l'instant : les graphiques par région apparaîtront avec les premiers dépôts.</p>
       ) : (
-        <div className="fr-grid-row fr-grid-row--gutters">
-          <div className="fr-col-12 fr-col-lg-6">
-            <BarChart title="Dossiers par région : déposés, instruits, retenus" series={DOSSIER_SERIES} rows={active.map((row) => ({ label: row.regionName, values: [row.filed, row.reviewed, row.selected] }))} sharedScale />
-          </div>
-          <div className="fr-col-12 fr-col-lg-6">
-            {funded.length === 0 ? (
-              <p className="fr-text--sm">Aucun engagement pour l'instant : les montants engagés et les médicobus financés par région apparaîtront avec les premières décisions.</p>
-            ) : (
-              <BarChart title="Engagements par région : montant engagé et médicobus financés (chaque mesure à sa propre échelle)" series={MONEY_SERIES} rows={funded.map((row) => ({ label: row.regionName, values: [row.committedCents, row.busesCommitted] }))} sharedScale={false} />
-            )}
-          </div>
-        </div>
+        <>
+          <BarChart title="Dossiers par région : déposés, instruits, retenus" series={DOSSIER_SERIES} rows={active.map((row) => ({ label: row.regionName, values: [row.filed, row.reviewed, row.selected] }))} sharedScale />
+          {funded.length === 0 ? (
+            <p className="fr-text--sm">Aucun engagement pour l'instant : les montants engagés et les médicobus financés par région apparaîtront avec les premières décisions.</p>
+          ) : (
+            <BarChart title="Engagements par région : montant engagé et médicobus financés (chaque mesure à sa propre échelle)" series={MONEY_SERIES} rows={funded.map((row) => ({ label: row.regionName, values: [row.committedCents, row.busesCommitted] }))} sharedScale={false} />
+          )}
+        </>
       )}
       <details className="fr-mb-2w">
         <summary className="fr-link">Voir les données par région</summary>
