@@ -4,6 +4,7 @@ import { db, transaction, type Transaction } from "~db/client.server";
 import { applicationEvents, applicationPieces, applications, calls, waves, type ApplicationStatus } from "~db/schema";
 import { canonicalJson } from "~/modules/audit/chain";
 import { recordAudit } from "~/modules/audit/service.server";
+import { releaseForWithdrawal } from "~/modules/budget/decisions.server";
 import type { SessionUser } from "~/modules/auth/roles";
 import { waveClosing, waveState } from "~/modules/calls/rules";
 import { readCallRules } from "~/modules/calls/schema";
@@ -205,6 +206,10 @@ export async function withdrawDossier(actor: SessionUser, reference: string, inp
       throw new DomainError(`transition_${check.reason}`, check.reason === "role" ? 403 : check.reason === "motivation" ? 400 : 409, check.message, check.reason === "motivation" ? { motivation: [check.message] } : {});
     }
     await tx.update(applications).set({ status: "withdrawn", updatedAt: input.now ?? new Date(), version: sql`${applications.version} + 1` }).where(eq(applications.id, dossier.id));
+    // A decided dossier leaves its decision: a selected one releases what is committed and unpaid
+    // (DESIGN.md), a waitlisted one leaves the reserve list. Before the history and audit rows,
+    // in the ledger's lock order (dossier, wave, audit).
+    if (dossier.status === "selected" || dossier.status === "waitlisted") await releaseForWithdrawal(tx, actor, dossier, input.motivation.trim(), input.now);
     await recordTransition(tx, actor, dossier, "withdraw", "withdrawn", { motivation: input.motivation.trim() });
     return { previousStatus: dossier.status };
   });

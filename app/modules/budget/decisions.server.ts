@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { db, transaction, type Transaction } from "~db/client.server";
-import { applicationEvents, applications, calls, decisions, evaluations, simulationOverrides, users, waves, type ApplicationStatus, type DecisionOutcome } from "~db/schema";
+import { applicationEvents, applications, auditLog, calls, decisions, evaluations, organisations, simulationOverrides, users, waves, type ApplicationStatus, type DecisionOutcome } from "~db/schema";
 import { recordAudit } from "~/modules/audit/service.server";
 import type { SessionUser } from "~/modules/auth/roles";
 import { checkTransition, type ApplicationEvent } from "~/modules/applications/lifecycle";
@@ -55,6 +55,7 @@ export async function waveRanking(actor: SessionUser, waveId: string) {
       id: applications.id,
       reference: applications.reference,
       title: applications.title,
+      organisationName: organisations.name,
       status: applications.status,
       consolidatedScore: applications.consolidatedScore,
       arsScore: applications.arsScore,
@@ -68,9 +69,10 @@ export async function waveRanking(actor: SessionUser, waveId: string) {
       recommendedCents: recommended.cents,
     })
     .from(applications)
+    .innerJoin(organisations, eq(organisations.id, applications.organisationId))
     .leftJoin(recommended, eq(recommended.applicationId, applications.id))
     .where(rankingCondition(wave.id));
-  const dossiers: Array<SimulationDossier & { title: string; status: ApplicationStatus }> = rows.map((row) => ({ ...row, recommendedCents: row.recommendedCents === null ? null : Number(row.recommendedCents), scoreGapFlag: row.scoreGapFlag }));
+  const dossiers: Array<SimulationDossier & { title: string; organisationName: string; status: ApplicationStatus }> = rows.map((row) => ({ ...row, recommendedCents: row.recommendedCents === null ? null : Number(row.recommendedCents), scoreGapFlag: row.scoreGapFlag }));
   const overrides = await db
     .select({ id: simulationOverrides.id, applicationId: simulationOverrides.applicationId, mode: simulationOverrides.mode, awardedCents: simulationOverrides.awardedCents, justification: simulationOverrides.justification, authorName: users.name, createdAt: simulationOverrides.createdAt })
     .from(simulationOverrides)
@@ -99,6 +101,9 @@ export async function setOverride(actor: SessionUser, waveId: string, rawInput: 
     const dossier = await findDossier(tx, input.reference);
     const [wave] = await tx.select({ id: waves.id }).from(waves).where(eq(waves.id, waveId)).for("update");
     if (!wave) throw waveNotFound();
+    // An override of a dossier the wave does not rank would be kept and silently ignored by the simulator.
+    const [ranked] = await tx.select({ id: applications.id }).from(applications).where(and(eq(applications.id, dossier.id), rankingCondition(waveId)));
+    if (!ranked) throw new DomainError("dossier_not_ranked", 409, `${dossier.reference} : ce dossier ne figure pas dans le classement de la vague.`);
     const now = new Date();
     const [previous] = await tx
       .update(simulationOverrides)
@@ -323,3 +328,52 @@ export async function closeWave(actor: SessionUser, input: { fromWaveId: string;
   });
 }
 
+
+/**
+ * The decisions in force on a wave (selected, waitlisted, rejected), for the wave page and its
+ * reopening forms, and the selected dossiers of the wave withdrawn since (their commitment was
+ * released with the withdrawal), newest first.
+ */
+export async function waveDecisions(actor: SessionUser, waveId: string) {
+  assertProgramManager(actor);
+  const current = await db
+    .select({
+      reference: applications.reference,
+      title: applications.title,
+      organisationName: organisations.name,
+      regionCode: applications.regionCode,
+      outcome: decisions.outcome,
+      awardedCents: decisions.awardedCents,
+      waitlistRank: decisions.waitlistRank,
+      motivation: decisions.motivation,
+      decidedAt: decisions.decidedAt,
+    })
+    .from(decisions)
+    .innerJoin(applications, eq(applications.id, decisions.applicationId))
+    .innerJoin(organisations, eq(organisations.id, applications.organisationId))
+    .where(and(eq(decisions.waveId, waveId), isNull(decisions.reopenedAt)))
+    .orderBy(asc(decisions.outcome), asc(decisions.waitlistRank), asc(applications.reference));
+  const withdrawn = await db
+    .select({ reference: applications.reference, title: applications.title, organisationName: organisations.name, awardedCents: decisions.awardedCents, withdrawnAt: decisions.reopenedAt })
+    .from(decisions)
+    .innerJoin(applications, eq(applications.id, decisions.applicationId))
+    .innerJoin(organisations, eq(organisations.id, applications.organisationId))
+    .where(and(eq(decisions.waveId, waveId), eq(decisions.outcome, "selected"), eq(applications.status, "withdrawn"), sql`${decisions.reopenedAt} is not null`))
+    .orderBy(sql`${decisions.reopenedAt} desc`);
+  return { current, withdrawn };
+}
+
+/** When and by whom a wave was closed and carried over (its `wave.close` audit row), or null while it is open to decisions. */
+export async function waveClosure(actor: SessionUser, waveId: string) {
+  assertProgramManager(actor);
+  const [row] = await db
+    .select({ at: auditLog.at, data: auditLog.data, actorName: users.name })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(and(eq(auditLog.action, "wave.close"), eq(auditLog.entityType, "wave"), eq(auditLog.entityId, waveId)))
+    .orderBy(sql`${auditLog.id} desc`)
+    .limit(1);
+  if (!row) return null;
+  const data = row.data as { carriedCents?: number; carriedBuses?: number; waitlistCarried?: number };
+  return { at: row.at, actorName: row.actorName, carriedCents: data.carriedCents ?? 0, carriedBuses: data.carriedBuses ?? 0, waitlistCarried: data.waitlistCarried ?? 0 };
+}

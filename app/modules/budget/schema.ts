@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OVERRIDE_MODES } from "~db/schema";
+import { parseEuros } from "~/utils/money";
 
 /**
  * The inputs of the programme's decisions and overrides, shared by the pages (parsed from forms
@@ -64,9 +65,49 @@ export const OverrideSchema = z
   });
 export type OverrideInput = z.infer<typeof OverrideSchema>;
 
+/**
+ * The override form of the wave page, as typed: the amount in euros (« 95 000 »). Empty for an
+ * inclusion means « at the proposed amount »; ignored for an exclusion, which funds nothing.
+ * Gives the service's input (OverrideSchema), which checks again.
+ */
+export const OverrideFormSchema = z
+  .object({
+    reference,
+    mode: z.enum(OVERRIDE_MODES, { error: "Choisissez : inclure, exclure ou modifier le montant." }),
+    amount: z.string().optional(),
+    justification: z.string({ error: "Justifiez la dérogation par écrit." }).trim().min(1, "Justifiez la dérogation par écrit.").max(5_000, "5 000 caractères au plus."),
+  })
+  .transform((value, context) => {
+    const typed = value.mode === "exclude" ? "" : (value.amount ?? "").trim();
+    let awardedCents: number | null = null;
+    if (typed !== "") {
+      const parsed = parseEuros(typed);
+      if (!parsed.ok) {
+        context.addIssue({ code: "custom", path: ["amount"], message: parsed.message });
+        return z.NEVER;
+      }
+      if (parsed.cents === 0) {
+        context.addIssue({ code: "custom", path: ["amount"], message: "Le montant attribué doit être positif." });
+        return z.NEVER;
+      }
+      awardedCents = parsed.cents;
+    }
+    if (value.mode === "amount" && awardedCents === null) {
+      context.addIssue({ code: "custom", path: ["amount"], message: "Indiquez le montant à attribuer." });
+      return z.NEVER;
+    }
+    return { reference: value.reference, mode: value.mode, awardedCents, justification: value.justification };
+  });
+
 /** Field errors keyed by the dotted path of the input (`decisions.3.awardedCents`). */
 export function fieldErrorsOf(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) {
   const errors: Record<string, string[]> = {};
   for (const issue of issues) (errors[issue.path.map(String).join(".") || "form"] ??= []).push(issue.message);
   return errors;
 }
+
+/** The reopening of a decision: which dossier, and why (kept in its history and the audit). */
+export const ReopenFormSchema = z.object({
+  reference,
+  motivation: z.string({ error: "Motivez la réouverture de la décision." }).trim().min(1, "Motivez la réouverture de la décision.").max(5_000, "5 000 caractères au plus."),
+});
