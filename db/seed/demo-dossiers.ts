@@ -18,16 +18,15 @@ import {
 } from "~db/schema";
 import { recordAudit } from "~/modules/audit/service.server";
 import type { FormData } from "~/modules/applications/form";
-import { derivedColumns } from "~/modules/applications/service.server";
 import { readCallRules, type CallRules } from "~/modules/calls/schema";
 import { zonedInstant, zonedToday } from "~/modules/calls/time";
 import { fileStorage } from "~/modules/files/storage.server";
 import { regionName } from "~/modules/geo/regions";
 import {
-  avisFor,
   consolidationOf,
   createRandom,
   DAY_MS,
+  dossierBuilder,
   evaluationContent,
   formDataFor,
   marksFor,
@@ -37,7 +36,6 @@ import {
   ruralIntercommunalities,
   slug,
   stateShareWithin,
-  submissionOf,
   territoryOf,
   userIdFor,
   type Intercommunality,
@@ -85,6 +83,7 @@ const WAVE1_REGIONS = ["24", "53", "28", "76", "75", "84", "27", "44", "52", "32
 const TOP_MARKS = { ars: [5, 5, 5, 4, 5], anct: [5, 5, 4, 5] };
 const KINDS: readonly OrganisationKind[] = ["cpts", "commune", "epci", "cpts", "centre_sante", "cpts", "msp", "epci", "commune", "departement"];
 
+const ADMISSION_MOTIVATION = "Dossier complet ; porteur éligible ; territoire dans la région ; budget conforme au cahier des charges.";
 const INELIGIBLE_MOTIVATIONS = [
   "Le projet décrit un cabinet secondaire fixe installé dans un bâtiment communal, et non un médicobus itinérant : il sort du périmètre de l'appel à projets.",
   "Le territoire est déjà desservi par un médicobus financé par l'ARS en 2023 sur les mêmes communes : le dossier ne répond pas au critère d'absence d'offre.",
@@ -297,102 +296,56 @@ export function planDemoDossiers(input: PlanInput) {
     const requestedCents = spec.requestedCents ?? requestDraw(random);
     let formData: FormData = formDataFor(random, { organisation, epci, communes, requestedCents, stateShare: stateShareWithin(random, rules.stateSharePercent), projectYears: rules.projectYears, today });
     if (spec.status === "draft") formData = { porteur: formData.porteur, territoire: formData.territoire };
-    const applicationId = random.uuid();
-    const event = (row: Omit<typeof applicationEvents.$inferInsert, "applicationId">) => plan.events.push({ applicationId, data: {}, ...row });
-    event({ actorId: ownerId, event: "create", toStatus: "draft", createdAt });
-
-    let status: ApplicationStatus = "draft";
-    let version = 1 + Object.keys(formData).length;
-    let updatedAt = later(createdAt, random.int(60, 60 * 24 * 5));
-    let submission: ReturnType<typeof submissionOf> | null = null;
-    let submittedAt: Date | null = null;
-    const transition = (to: ApplicationStatus, eventName: string, actorId: string, at: Date, details: { motivation?: string; data?: Record<string, unknown> } = {}) => {
-      event({ actorId, event: eventName, fromStatus: status, toStatus: to, motivation: details.motivation ?? null, data: details.data ?? {}, createdAt: at });
-      status = to;
-      version += 1;
-      updatedAt = at;
-    };
+    const dossier = dossierBuilder(random, rules, { id: random.uuid(), reference, callId: input.callId, waveId: wave.id, organisationId, ownerId, formData, createdAt });
 
     if (spec.status !== "draft") {
-      submittedAt = spec.wave === 1 ? daysAgo(random.int(31, 68)) : daysAgo(random.int(3, 11));
       const pieces: PieceRow[] = rules.pieces
         .filter((piece) => piece.required || (piece.code === "plan_amenagement" && random.chance(0.5)))
         .map((piece) => ({ pieceCode: piece.code, fileName: `${piece.code.replace(/_/g, "-")}.pdf`, mimeType: "application/pdf", ...input.pieceFiles.get(piece.code)! }));
-      for (const piece of pieces) plan.pieces.push({ applicationId, ...piece, uploadedBy: ownerId, createdAt: later(submittedAt, -random.int(60, 60 * 24 * 3)) });
-      submission = submissionOf(reference, formData, pieces);
-      transition("submitted", "submit", ownerId, submittedAt, { data: { submittedHash: submission.submittedHash, regionCode } });
+      dossier.submit(spec.wave === 1 ? daysAgo(random.int(31, 68)) : daysAgo(random.int(3, 11)), pieces);
     }
 
     const arsEvaluator = arsEvaluatorOf(regionCode);
+    // Wave 2 in Normandie: the demo ARS agent has been at work.
     const admitter = spec.wave === 2 && regionCode === "28" ? input.accounts.arsId : arsEvaluator.id;
     const admitAt = spec.wave === 1 ? daysAgo(random.int(24, 29)) : daysAgo(random.int(1, 2));
     if (spec.status === "ineligible") {
-      transition("ineligible", "declare_ineligible", admitter, admitAt, { motivation: INELIGIBLE_MOTIVATIONS[index % INELIGIBLE_MOTIVATIONS.length], data: { failedChecks: [] } });
+      dossier.transition("ineligible", "declare_ineligible", admitter, admitAt, { motivation: INELIGIBLE_MOTIVATIONS[index % INELIGIBLE_MOTIVATIONS.length], data: { failedChecks: [] } });
     }
     if (spec.status === "withdrawn") {
-      transition("withdrawn", "withdraw", ownerId, daysAgo(random.int(32, 40)), { motivation: "Le conseil communautaire a choisi de rejoindre le projet départemental de médicobus, qui sera déposé en vague 2." });
+      dossier.transition("withdrawn", "withdraw", ownerId, daysAgo(random.int(32, 40)), { motivation: "Le conseil communautaire a choisi de rejoindre le projet départemental de médicobus, qui sera déposé en vague 2." });
     }
     if (spec.status === "under_review" || spec.status === "reviewed") {
-      transition("under_review", "admit", admitter, admitAt, { motivation: "Dossier complet ; porteur éligible ; territoire dans la région ; budget conforme au cahier des charges.", data: { failedChecks: [] } });
+      dossier.transition("under_review", "admit", admitter, admitAt, { motivation: ADMISSION_MOTIVATION, data: { failedChecks: [] } });
     }
-
-    let scores: ReturnType<typeof consolidationOf> | null = null;
-    const assign = (rubric: "ars" | "anct", evaluatorId: string, at: Date) =>
-      plan.assignments.push({ applicationId, rubric, evaluatorId, assignedBy: input.accounts.managerId, assignedAt: at, dueAt: new Date(at.getTime() + rules.evaluationDueDays * DAY_MS) });
-    const submitEvaluation = (rubric: "ars" | "anct", evaluatorId: string, marks: Record<string, number>, at: Date) => {
-      const content = evaluationContent(rules.rubrics[rubric], marks);
-      // Most evaluators recommend the amount asked for; some a rounded 90 % of it.
-      const recommendedCents = random.chance(0.3) ? Math.floor((requestedCents * 0.9) / 1000_00) * 1000_00 : requestedCents;
-      plan.evaluations.push({ applicationId, rubric, evaluatorId, scores: content.scores, avis: avisFor(content.weightedScore), recommendedCents, status: "submitted", weightedScore: content.weightedScore, submittedAt: at, version: 1, createdAt: later(at, -random.int(30, 600)), updatedAt: at });
-      return content.weightedScore;
-    };
 
     if (spec.status === "reviewed") {
       const marks = marksOf(spec.quality!, marksBySpec, random, rules);
       marksBySpec[index] = marks;
       const anctEvaluator = anctEvaluators[index % anctEvaluators.length];
       const assignedAt = later(admitAt, random.int(60, 60 * 24));
-      assign("ars", arsEvaluator.id, assignedAt);
-      assign("anct", anctEvaluator.id, assignedAt);
-      const arsAt = daysAgo(random.int(6, 20));
-      const anctAt = daysAgo(random.int(5, 20));
-      const ars = submitEvaluation("ars", arsEvaluator.id, marks.ars, arsAt);
-      const anct = submitEvaluation("anct", anctEvaluator.id, marks.anct, anctAt);
-      scores = consolidationOf({ ars, anct }, rules);
-      const last = arsAt > anctAt ? { at: arsAt, by: arsEvaluator.id } : { at: anctAt, by: anctEvaluator.id };
-      transition("reviewed", "complete_review", last.by, last.at);
+      dossier.assign("ars", arsEvaluator.id, input.accounts.managerId, assignedAt).assign("anct", anctEvaluator.id, input.accounts.managerId, assignedAt);
+      dossier.evaluate("ars", arsEvaluator.id, marks.ars, daysAgo(random.int(6, 20)));
+      dossier.evaluate("anct", anctEvaluator.id, marks.anct, daysAgo(random.int(5, 20)));
+      dossier.completeReview();
     } else {
       marksBySpec[index] = null;
     }
     if (spec.status === "under_review" && spec.evaluation !== "none") {
       const assignedAt = later(admitAt, random.int(30, 300));
       if (spec.evaluation === "demo_agents") {
-        assign("ars", input.accounts.arsId, assignedAt);
-        assign("anct", input.accounts.anctId, assignedAt);
+        dossier.assign("ars", input.accounts.arsId, input.accounts.managerId, assignedAt).assign("anct", input.accounts.anctId, input.accounts.managerId, assignedAt);
       } else {
-        assign("ars", arsEvaluator.id, assignedAt);
-        assign("anct", input.accounts.anctId, assignedAt);
-        submitEvaluation("ars", arsEvaluator.id, marksFor(random, rules.rubrics.ars, 0.72), later(assignedAt, random.int(120, 600)));
+        dossier.assign("ars", arsEvaluator.id, input.accounts.managerId, assignedAt).assign("anct", input.accounts.anctId, input.accounts.managerId, assignedAt);
+        dossier.evaluate("ars", arsEvaluator.id, marksFor(random, rules.rubrics.ars, 0.72), later(assignedAt, random.int(120, 600)));
       }
     }
 
-    plan.applications.push({
-      id: applicationId,
-      reference,
-      callId: input.callId,
-      waveId: wave.id,
-      organisationId,
-      status,
-      formData,
-      version,
-      ...derivedColumns(formData),
-      ...(submission ? { ...submission, submittedAt } : {}),
-      ...(scores ?? {}),
-      lastSavedBy: ownerId,
-      createdBy: ownerId,
-      createdAt,
-      updatedAt,
-    });
+    plan.applications.push(dossier.application());
+    plan.events.push(...dossier.rows.events);
+    plan.pieces.push(...dossier.rows.pieces);
+    plan.assignments.push(...dossier.rows.assignments);
+    plan.evaluations.push(...dossier.rows.evaluations);
   }
   return plan;
 }

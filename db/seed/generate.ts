@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import type { OrganisationKind, Rubric } from "~db/schema";
+import type { applicationEvents, applicationPieces, applications, ApplicationStatus, evaluationAssignments, evaluations, OrganisationKind, Rubric } from "~db/schema";
 import { canonicalJson } from "~/modules/audit/chain";
 import type { FormData } from "~/modules/applications/form";
+import { derivedColumns } from "~/modules/applications/service.server";
 import type { CallRules, Criterion } from "~/modules/calls/schema";
 import { findCommune, type Commune } from "~/modules/geo/communes.server";
 import { consolidate, evaluationScore } from "~/modules/instruction/scoring";
@@ -444,6 +445,115 @@ export function avisFor(weightedScore: number) {
 /** The dossier's consolidated columns from one evaluation per rubric (scoring.ts). */
 export function consolidationOf(scores: Record<Rubric, number>, rules: Pick<CallRules, "rubricWeights" | "scoreGapThreshold">) {
   return consolidate({ ars: [scores.ars], anct: [scores.anct] }, rules)!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One dossier's rows, step by step as the services would write them.
+
+export interface DossierIdentity {
+  id: string;
+  reference: string;
+  callId: string;
+  waveId: string;
+  organisationId: string;
+  ownerId: string;
+  formData: FormData;
+  createdAt: Date;
+}
+
+/**
+ * Builds the rows of one dossier by replaying its life: created, submitted with its pieces,
+ * moved through the life cycle (one history row per transition, the version bumped as the
+ * services bump it), evaluated, consolidated. The caller chooses the path and the times; the
+ * builder writes what the services would write for it.
+ */
+export function dossierBuilder(random: Random, rules: CallRules, identity: DossierIdentity) {
+  const { id: applicationId, reference, formData, ownerId, createdAt } = identity;
+  const rows = {
+    events: [] as Array<typeof applicationEvents.$inferInsert>,
+    pieces: [] as Array<typeof applicationPieces.$inferInsert>,
+    assignments: [] as Array<typeof evaluationAssignments.$inferInsert>,
+    evaluations: [] as Array<typeof evaluations.$inferInsert>,
+  };
+  let status: ApplicationStatus = "draft";
+  // createDraft writes version 1; each section saved bumps it.
+  let version = 1 + Object.keys(formData).length;
+  let updatedAt = new Date(createdAt.getTime() + random.int(60, 60 * 24 * 5) * 60_000);
+  let submission: (ReturnType<typeof submissionOf> & { submittedAt: Date }) | null = null;
+  let scores: ReturnType<typeof consolidationOf> | null = null;
+  let reopenedSections: string[] = [];
+  const requestedCents = formData.budget?.requested ?? 0;
+  rows.events.push({ applicationId, actorId: ownerId, event: "create", toStatus: "draft", data: {}, createdAt });
+
+  const builder = {
+    get status() {
+      return status;
+    },
+    get scores() {
+      return scores;
+    },
+    rows,
+    /** A transition of the life cycle: the history row, the status, the version. */
+    transition(to: ApplicationStatus, event: string, actorId: string, at: Date, details: { motivation?: string; data?: Record<string, unknown> } = {}) {
+      rows.events.push({ applicationId, actorId, event, fromStatus: status, toStatus: to, motivation: details.motivation ?? null, data: details.data ?? {}, createdAt: at });
+      status = to;
+      version += 1;
+      updatedAt = at;
+      return builder;
+    },
+    /** The pieces uploaded before `at`, then the submission: snapshot, hash, routing to the région. */
+    submit(at: Date, pieces: readonly PieceRow[]) {
+      for (const piece of pieces) rows.pieces.push({ applicationId, ...piece, uploadedBy: ownerId, createdAt: new Date(at.getTime() - random.int(60, 60 * 24 * 3) * 60_000) });
+      submission = { ...submissionOf(reference, formData, pieces), submittedAt: at };
+      return builder.transition("submitted", "submit", ownerId, at, { data: { submittedHash: submission.submittedHash, regionCode: derivedColumns(formData).regionCode } });
+    },
+    /** An ARS correction request reopening some sections. */
+    requestChanges(actorId: string, at: Date, sections: string[], message: string) {
+      reopenedSections = sections;
+      return builder.transition("changes_requested", "request_changes", actorId, at, { motivation: message, data: { sections } });
+    },
+    assign(rubric: Rubric, evaluatorId: string, assignedBy: string, at: Date) {
+      rows.assignments.push({ applicationId, rubric, evaluatorId, assignedBy, assignedAt: at, dueAt: new Date(at.getTime() + rules.evaluationDueDays * DAY_MS) });
+      return builder;
+    },
+    /** A submitted evaluation; most evaluators recommend the amount asked for, some a rounded 90 % of it. */
+    evaluate(rubric: Rubric, evaluatorId: string, marks: Record<string, number>, at: Date) {
+      const content = evaluationContent(rules.rubrics[rubric], marks);
+      const recommendedCents = random.chance(0.3) ? Math.floor((requestedCents * 0.9) / 1000_00) * 1000_00 : requestedCents;
+      rows.evaluations.push({ applicationId, rubric, evaluatorId, scores: content.scores, avis: avisFor(content.weightedScore), recommendedCents, status: "submitted", weightedScore: content.weightedScore, submittedAt: at, version: 1, createdAt: new Date(at.getTime() - random.int(30, 600) * 60_000), updatedAt: at });
+      return content.weightedScore;
+    },
+    /** Both rubrics evaluated: the consolidation (scoring.ts) and « Instruit », by the last evaluator. */
+    completeReview() {
+      const submitted = rows.evaluations.filter((row) => row.status === "submitted");
+      const last = submitted.reduce((latest, row) => (row.submittedAt! > latest.submittedAt! ? row : latest));
+      const of = (rubric: Rubric) => submitted.filter((row) => row.rubric === rubric).map((row) => row.weightedScore!);
+      scores = consolidate({ ars: of("ars"), anct: of("anct") }, rules)!;
+      return builder.transition("reviewed", "complete_review", last.evaluatorId, last.submittedAt!);
+    },
+    /** The dossier's row, with the columns a save derives and what submission and consolidation stored. */
+    application(): typeof applications.$inferInsert {
+      return {
+        id: applicationId,
+        reference,
+        callId: identity.callId,
+        waveId: identity.waveId,
+        organisationId: identity.organisationId,
+        status,
+        formData,
+        version,
+        reopenedSections,
+        ...derivedColumns(formData),
+        ...(submission ?? {}),
+        ...(scores ?? {}),
+        lastSavedBy: ownerId,
+        createdBy: ownerId,
+        createdAt,
+        updatedAt,
+      };
+    },
+  };
+  return builder;
 }
 
 /** Inserts rows in batches (one multi-row INSERT per `size` rows): thousands of rows in a few statements. */
