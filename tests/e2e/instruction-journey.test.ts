@@ -51,9 +51,9 @@ const step = (page: Page, label: string) => expectAccessible(page, `instruction-
 /** The dossier's status badge in the header of its pages (the forms also name statuses in their text). */
 const statusBadge = (page: Page, label: string) => main(page).locator("p.fr-badge", { hasText: label });
 
-/** The toast of the last action (app/components/ToastNotice.tsx), once it is shown. */
+/** The toast of the last action (app/components/ToastNotice.tsx, role="status"), once it is shown. */
 async function toast(page: Page, title: string) {
-  const notice = page.locator(".fr-notice, .fr-alert").filter({ hasText: title }).first();
+  const notice = page.getByRole("status").filter({ hasText: title }).first();
   await notice.waitFor();
   return plain(await notice.innerText());
 }

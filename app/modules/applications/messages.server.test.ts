@@ -55,8 +55,9 @@ describe("message thread", () => {
 
   it("hides the dossier from an agent of another région and from non-members", async () => {
     const stranger = await createUser();
-    for (const attempt of [postAgentMessage(arsBretagne, reference, { body: "x", origin }), postApplicantMessage(stranger, reference, { body: "x", origin })]) {
-      const error = await attempt.catch((caught: unknown) => caught);
+    // One after the other: started together, the second could fail before anyone awaits it.
+    for (const attempt of [() => postAgentMessage(arsBretagne, reference, { body: "x", origin }), () => postApplicantMessage(stranger, reference, { body: "x", origin })]) {
+      const error = await attempt().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DomainError);
       expect((error as DomainError).status).toBe(404);
     }

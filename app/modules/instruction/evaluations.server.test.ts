@@ -115,8 +115,9 @@ describe("submission", () => {
     await declareConflict(cast.anctNational, reference, { reason: "Ancien salarié du porteur." });
     // The declaration removed the assignment; put it back behind the service's back, as a forged state.
     await assignDirectly(setup.dossier.id, "anct", cast.anctNational.id);
-    for (const attempt of [submitEvaluation(cast.anctNational, reference, evaluationWith("anct", 5)), saveEvaluation(cast.anctNational, reference, { rubric: "anct" })]) {
-      const error = await refusal(attempt);
+    // One after the other: started together, the second would fail before anyone awaits it.
+    for (const attempt of [() => submitEvaluation(cast.anctNational, reference, evaluationWith("anct", 5)), () => saveEvaluation(cast.anctNational, reference, { rubric: "anct" })]) {
+      const error = await refusal(attempt());
       expect(error).toMatchObject({ status: 403, code: "conflict_of_interest", message: "Vous avez déclaré un conflit d'intérêts sur ce dossier : vous ne pouvez pas l'évaluer." });
     }
     expect(await evaluationsOf(setup.dossier.id)).toHaveLength(0);
