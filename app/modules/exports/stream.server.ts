@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { PassThrough, Readable } from "node:stream";
+import { PassThrough, Readable, type Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { contentDisposition } from "~/modules/files/download.server";
 import { parisWallClock, EXPORT_CONTENT_TYPES, type CellValue, type ColumnType, type ExportColumn, type ExportFormat } from "./columns";
@@ -111,6 +111,18 @@ export function xlsxValue(value: CellValue, type: ColumnType): string | number |
   }
 }
 
+/**
+ * The stream the sheet's XML is written into on its way to the compressor. exceljs 4.4 writes each
+ * committed row into its own buffer (StreamBuf) that pushes to this PassThrough without waiting
+ * (archiver's wrapper of the entry): deflate is slower than the rows arrive, so without waiting
+ * here the whole uncompressed sheet piles up in memory. Reached through exceljs's internals
+ * (`worksheet.stream.pipes`), hence the optional chaining: if a new version changes them, the
+ * export still works, only without this wait (the export benchmark would show it).
+ */
+function sheetSink(sheet: ExcelJS.Worksheet): Writable | undefined {
+  return (sheet as unknown as { stream?: { pipes?: Writable[] } }).stream?.pipes?.[0];
+}
+
 /** Bytes waiting in the output before the writer waits for the reader: keeps a slow client from filling memory. */
 const XLSX_BUFFER_LIMIT = 1 << 20;
 
@@ -132,7 +144,10 @@ export function xlsxStream<Row>(list: Pick<ExportList<Row>, "title" | "columns" 
   const write = async () => {
     for await (const batch of list.batches()) {
       for (const row of batch) sheet.addRow(list.columns.map((column) => xlsxValue(column.value(row), column.type))).commit();
-      // The zip writes into `output`; when the reader lags, wait for it instead of buffering.
+      // Two places fill up when the next stage is slower than the rows come: the sheet's XML
+      // waiting for the compressor, and the zip waiting for the reader. Wait for both to drain.
+      const compressorInput = sheetSink(sheet);
+      if (compressorInput?.writableNeedDrain) await once(compressorInput, "drain");
       if (output.writableNeedDrain) await once(output, "drain");
     }
     sheet.commit();
