@@ -132,13 +132,13 @@ export default function InstructionList() {
           </p>
           {list.total > 0 ? (
             <p>
-              Exporter ces {formatInteger(list.total)} dossiers (toutes les pages) :{" "}
+              Les {formatInteger(list.total)} dossiers de cette liste, toutes pages comprises :{" "}
               <a className="fr-link fr-icon-download-line fr-link--icon-left" href={exportHref(values, "csv")} download>
-                CSV
+                Exporter (CSV)
               </a>{" "}
               ·{" "}
               <a className="fr-link fr-icon-download-line fr-link--icon-left" href={exportHref(values, "xlsx")} download>
-                XLSX
+                Exporter (XLSX)
               </a>
             </p>
           ) : null}

@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     checkScdlExport(manager),
   ]);
   const lists = [
-    { key: "dossiers", title: "Dossiers", description: "Tous les dossiers déposés, avec leur porteur, leur territoire, leurs montants et leurs notes (les filtres de la liste d'instruction s'appliquent depuis cette page).", count: dossiers, href: "/instruction/export" },
+    { key: "dossiers", title: "Dossiers", description: "Tous les dossiers déposés, avec leur porteur, leur territoire, leurs montants et leurs notes. Pour un export filtré, utilisez les liens d'export de la liste « Dossiers à instruire » après avoir choisi les filtres.", count: dossiers, href: "/instruction/export" },
     ...rankings.map((wave) => ({ key: `classement-${wave.id}`, title: `${PROGRAMME_LISTS.classement.title} — ${wave.title}`, description: PROGRAMME_LISTS.classement.description, count: wave.count, href: `/programme/exports/classement?vague=${wave.id}` })),
     { key: "decisions", ...PROGRAMME_LISTS.decisions, count: decisions, href: "/programme/exports/decisions" },
     { key: "ecritures", ...PROGRAMME_LISTS.ecritures, count: ledger, href: "/programme/exports/ecritures" },
@@ -46,7 +46,7 @@ export default function ProgrammeExports() {
         Le fichier CSV s'ouvre directement dans Excel en français (séparateur « ; », virgule décimale) ; le fichier XLSX garde les nombres, les montants en euros et les dates comme tels.
         Les longs exports affichent leur progression.
       </p>
-      <div className="fr-table fr-table--no-caption fr-mb-6w">
+      <div className="fr-table fr-mb-6w">
         <div className="fr-table__wrapper">
           <div className="fr-table__container">
             <div className="fr-table__content">
