@@ -1,3 +1,4 @@
+import "~/utils/zod-without-eval";
 import dsfrCss from "@codegouvfr/react-dsfr/main.css?url";
 import appleTouchIcon from "@codegouvfr/react-dsfr/favicon/apple-touch-icon.png?url";
 import faviconSvg from "@codegouvfr/react-dsfr/favicon/favicon.svg?url";
@@ -23,6 +24,7 @@ import { SiteFooter } from "~/components/SiteFooter";
 import { SiteHeader } from "~/components/SiteHeader";
 import { ToastNotice } from "~/components/ToastNotice";
 import { getSession } from "~/modules/auth/session.server";
+import { useNonce } from "~/utils/nonce";
 import { readToast } from "~/utils/toast.server";
 import appCss from "~/styles/app.css?url";
 
@@ -47,6 +49,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  // The Content-Security-Policy nonce (app/http/csp.ts): inline scripts without it do not run.
+  const nonce = useNonce();
   return (
     <html lang="fr" data-fr-scheme="system" suppressHydrationWarning>
       <head>
@@ -56,6 +60,7 @@ export function Layout({ children }: { children: ReactNode }) {
             changed under React fails hydration (#418) and re-renders the whole document. */}
         <script
           // Sets the light/dark theme before the first paint, so the page never flashes.
+          nonce={nonce}
           dangerouslySetInnerHTML={{
             __html: getScriptToRunAsap({ defaultColorScheme: "system", nonce: undefined, trustedTypesPolicyName: "react-dsfr" }),
           }}
@@ -65,8 +70,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -7,6 +7,7 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { env, isProduction } from "~/env.server";
+import { securityHeaders } from "./csp";
 import { isSameOriginMutation } from "./origin";
 
 export interface StartedServer {
@@ -17,8 +18,8 @@ export interface StartedServer {
 
 /**
  * The HTTP server of the portal, for production (`npm start`) and development (`npm run dev`,
- * with Vite's middleware). Express is only the outer shell: static assets, compression and the
- * same-origin guard; every page is a Remix route.
+ * with Vite's middleware). Express is only the outer shell: static assets, compression, the
+ * security headers and the same-origin guard; every page is a Remix route.
  */
 export async function startHttpServer(options: { mode: "production" | "development"; port?: number }): Promise<StartedServer> {
   const app = express();
@@ -26,11 +27,8 @@ export async function startHttpServer(options: { mode: "production" | "developme
   app.set("trust proxy", "loopback");
   app.use(compression());
 
+  app.use(securityHeaders({ viteDevServer: options.mode === "development", production: isProduction }));
   app.use((req, res, next) => {
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Referrer-Policy", "same-origin");
-    res.setHeader("X-Frame-Options", "DENY");
-    if (isProduction) res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
     const selfOrigin = `${req.protocol}://${req.get("host")}`;
     const allowed = env.PUBLIC_URL ? [selfOrigin, new URL(env.PUBLIC_URL).origin] : [selfOrigin];
     if (!isSameOriginMutation(req.method, { origin: req.get("origin"), referer: req.get("referer") }, allowed)) {
@@ -53,9 +51,16 @@ export async function startHttpServer(options: { mode: "production" | "developme
     build = (await import(/* @vite-ignore */ pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
   }
 
-  // The client's IP is the only thing Express knows that a Remix request does not: the sign-in
-  // throttling counts failures per IP.
-  app.all("*", createRequestHandler({ build, mode: options.mode, getLoadContext: (req) => ({ clientIp: req.ip ?? null }) }));
+  // What Express knows that a Remix request does not: the client's IP (the sign-in throttling
+  // counts failures per IP) and the nonce of the policy already in the response's headers.
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: options.mode,
+      getLoadContext: (req, res) => ({ clientIp: req.ip ?? null, cspNonce: res.locals.cspNonce as string }),
+    }),
+  );
 
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(options.port ?? env.PORT, env.HOST, resolve));
