@@ -194,8 +194,8 @@ test("instruction d'un dossier : corrections, nouveau dépôt, recevabilité, af
 
   // The dossier is « Instruit », with its scores, for the programme team.
   await manager.goto(dossierPath);
+  await statusBadge(manager, "Instruit").waitFor();
   const header = await mainText(manager);
-  expect(header).toContain("Instruit");
   expect(header).toMatch(/Note ARS\s+77,00 \/ 100/);
   expect(header).toMatch(/Note ANCT\s+65,00 \/ 100/);
   expect(header).toMatch(/Note consolidée\s+72,20 \/ 100/);
