@@ -59,7 +59,8 @@ export function DepartementMap({ departements, measure }: { departements: readon
     <div className="fr-grid-row fr-grid-row--gutters">
       <div className="fr-col-12 fr-col-lg-8">
         <svg viewBox={FRANCE.viewBox} role="group" aria-label={`Carte de France métropolitaine par département : ${legendTitle.toLowerCase()}`} style={{ width: "100%", maxWidth: "34rem", height: "auto", display: "block" }}>
-          <style>{`.mb-dep{stroke:var(--background-default-grey);stroke-width:0.7;stroke-linejoin:round}.mb-dep:hover{stroke:var(--text-title-grey);stroke-width:1.5}.mb-dep:focus{outline:none;stroke:var(--border-action-high-blue-france);stroke-width:3}.mb-dep:focus:not(:focus-visible){stroke:var(--background-default-grey);stroke-width:0.7}`}</style>
+          {/* A later outline paints over an earlier one's border: the focused département is filled with the DSFR focus blue, next to the DSFR focus ring, so it shows whatever its neighbours. */}
+          <style>{`.mb-dep{stroke:var(--background-default-grey);stroke-width:0.7;stroke-linejoin:round}.mb-dep:hover{stroke:var(--text-title-grey);stroke-width:1.5}.mb-dep:focus-visible{fill:#0a76f6;fill-opacity:1}`}</style>
           {FRANCE.locations.map((location) => {
             const row = byCode.get(location.id);
             const value = row ? row[measure] : 0;
