@@ -131,7 +131,9 @@ describe("demo dossiers", () => {
       expect(checkSiret(organisation.siret).ok, organisation.siret).toBe(true);
       expect(rules.eligibleSponsorKinds).toContain(organisation.kind);
       if (dossier.status === "draft") continue;
-      const pieceCodes = new Set(pieces.filter((piece) => piece.applicationId === dossier.id).map((piece) => piece.pieceCode));
+      const own = pieces.filter((piece) => piece.applicationId === dossier.id);
+      for (const piece of own) expect(piece.createdAt > dossier.createdAt && piece.createdAt < dossier.submittedAt!).toBe(true);
+      const pieceCodes = new Set(own.map((piece) => piece.pieceCode));
       expect(missingItems({ formData, pieceCodes, rules }), dossier.reference).toEqual([]);
       // About €80k–€140k for one médicobus.
       expect(dossier.requestedCents).toBeGreaterThanOrEqual(80_000_00);

@@ -296,13 +296,15 @@ export function planDemoDossiers(input: PlanInput) {
     const requestedCents = spec.requestedCents ?? requestDraw(random);
     let formData: FormData = formDataFor(random, { organisation, epci, communes, requestedCents, stateShare: stateShareWithin(random, rules.stateSharePercent), projectYears: rules.projectYears, today });
     if (spec.status === "draft") formData = { porteur: formData.porteur, territoire: formData.territoire };
+    let submittedAt = createdAt;
     const dossier = dossierBuilder(random, rules, { id: random.uuid(), reference, callId: input.callId, waveId: wave.id, organisationId, ownerId, formData, createdAt });
 
     if (spec.status !== "draft") {
       const pieces: PieceRow[] = rules.pieces
         .filter((piece) => piece.required || (piece.code === "plan_amenagement" && random.chance(0.5)))
         .map((piece) => ({ pieceCode: piece.code, fileName: `${piece.code.replace(/_/g, "-")}.pdf`, mimeType: "application/pdf", ...input.pieceFiles.get(piece.code)! }));
-      dossier.submit(spec.wave === 1 ? daysAgo(random.int(31, 68)) : daysAgo(random.int(3, 11)), pieces);
+      submittedAt = spec.wave === 1 ? daysAgo(random.int(31, 68)) : daysAgo(random.int(3, 11));
+      dossier.submit(submittedAt, pieces);
     }
 
     const arsEvaluator = arsEvaluatorOf(regionCode);
@@ -313,7 +315,7 @@ export function planDemoDossiers(input: PlanInput) {
       dossier.transition("ineligible", "declare_ineligible", admitter, admitAt, { motivation: INELIGIBLE_MOTIVATIONS[index % INELIGIBLE_MOTIVATIONS.length], data: { failedChecks: [] } });
     }
     if (spec.status === "withdrawn") {
-      dossier.transition("withdrawn", "withdraw", ownerId, daysAgo(random.int(32, 40)), { motivation: "Le conseil communautaire a choisi de rejoindre le projet départemental de médicobus, qui sera déposé en vague 2." });
+      dossier.transition("withdrawn", "withdraw", ownerId, later(submittedAt, random.int(60 * 24, 60 * 24 * 5)), { motivation: "Le conseil communautaire a choisi de rejoindre le projet départemental de médicobus, qui sera déposé en vague 2." });
     }
     if (spec.status === "under_review" || spec.status === "reviewed") {
       dossier.transition("under_review", "admit", admitter, admitAt, { motivation: ADMISSION_MOTIVATION, data: { failedChecks: [] } });

@@ -503,7 +503,8 @@ export function dossierBuilder(random: Random, rules: CallRules, identity: Dossi
     },
     /** The pieces uploaded before `at`, then the submission: snapshot, hash, routing to the région. */
     submit(at: Date, pieces: readonly PieceRow[]) {
-      for (const piece of pieces) rows.pieces.push({ applicationId, ...piece, uploadedBy: ownerId, createdAt: new Date(at.getTime() - random.int(60, 60 * 24 * 3) * 60_000) });
+      // Uploaded while the dossier was being filled, between its creation and its submission.
+      for (const piece of pieces) rows.pieces.push({ applicationId, ...piece, uploadedBy: ownerId, createdAt: new Date(createdAt.getTime() + (at.getTime() - createdAt.getTime()) * (0.2 + random.next() * 0.7)) });
       submission = { ...submissionOf(reference, formData, pieces), submittedAt: at };
       return builder.transition("submitted", "submit", ownerId, at, { data: { submittedHash: submission.submittedHash, regionCode: derivedColumns(formData).regionCode } });
     },
