@@ -190,6 +190,7 @@ export default function WaveRankingPage() {
         lastResult={replyFor(OVERRIDE_FORM)}
         closeTo={`${here}#classement`}
         onDraft={onDraft}
+        effect={`Simulation avec cette saisie : ${formatInteger(simulation.totals.funded)} dossiers financés pour ${formatEuros(simulation.totals.awardedCents)} ; reste ${formatEuros(simulation.remainingCents)} et ${formatInteger(simulation.remainingBuses)} médicobus.`}
       />
     );
   };

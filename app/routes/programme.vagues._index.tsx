@@ -2,6 +2,7 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import simulatorCss from "~/components/programme/SimulatorTable.css?url";
 import { CO_FINANCING_FORM, WaveCoFinancingForm } from "~/components/programme/WaveCoFinancingForm";
 import { WaveTable } from "~/components/programme/WaveTable";
 import { orErrorPage } from "~/modules/applications/route-errors.server";
@@ -13,6 +14,8 @@ import { invalidSubmission, replyWithError, type FormReply } from "~/utils/forms
 import { formatEuros, formatInteger } from "~/utils/format";
 import { redirectWithToast } from "~/utils/toast.server";
 
+export const links = () => [{ rel: "stylesheet", href: simulatorCss }];
+
 export const meta: MetaFunction = () => [{ title: "Vagues, classement et décisions — Programme — Portail Médicobus" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -22,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const balanceOf = new Map(balances.waves.map((wave) => [wave.id, wave.balance]));
   return json({
     call: { title: call.title, envelopeCents: call.envelopeCents, busTarget: call.busTarget, rules: { stateSharePercent: call.rules.stateSharePercent, advanceSharePercent: call.rules.advanceSharePercent } },
-    waves: waves.map((wave) => ({ number: wave.number, title: wave.title, state: wave.state, opensOn: wave.opensOn, closesAt: wave.closesAt, budgetCents: wave.budgetCents, busTarget: wave.busTarget, balance: balanceOf.get(wave.id)! })),
+    waves: waves.map((wave) => ({ number: wave.number, title: wave.title, state: wave.state, opensOn: wave.opensOn, closesOn: wave.closesOn, closingTime: wave.closingTime, budgetCents: wave.budgetCents, busTarget: wave.busTarget, balance: balanceOf.get(wave.id)! })),
     total: balances.total,
     envelope: envelopeGap(call.envelopeCents, balances.total.budgetCents),
   });

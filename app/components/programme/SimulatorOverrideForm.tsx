@@ -48,6 +48,7 @@ export function SimulatorOverrideForm({
   lastResult,
   closeTo,
   onDraft,
+  effect,
 }: {
   reference: string;
   proposedCents: number;
@@ -56,6 +57,8 @@ export function SimulatorOverrideForm({
   lastResult: FormReply | null;
   closeTo: string;
   onDraft: (draft: DraftOverride | null) => void;
+  /** The simulation's totals with the draft, next to the form (the live region at the top of the page announces them). */
+  effect: string;
 }) {
   const { fields, formProps, summary } = useValidatedForm({
     id: OVERRIDE_FORM,
@@ -80,9 +83,10 @@ export function SimulatorOverrideForm({
         Dérogation pour {reference}
       </h3>
       <p className="fr-text--sm">
-        Montant proposé sans dérogation : {formatEuros(proposedCents)} (demandé : {formatEuros(requestedCents)}). La simulation ci-dessus tient compte de votre saisie dès maintenant ; la dérogation n'est conservée
-        qu'une fois enregistrée avec sa justification.
+        Montant proposé sans dérogation : {formatEuros(proposedCents)} (demandé : {formatEuros(requestedCents)}). La simulation tient compte de votre saisie dès maintenant ; la dérogation n'est conservée qu'une fois
+        enregistrée avec sa justification.
       </p>
+      <p className="fr-text--sm fr-text--bold">{effect}</p>
       <ErrorSummary {...summary} labels={LABELS} title={summary.form.errors?.length ? "La dérogation n'a pas été enregistrée" : undefined} />
       <Form
         method="post"

@@ -21,7 +21,7 @@ const OUTCOME_SEVERITY: Record<SimulationOutcome, "success" | "info" | "warning"
 const OVERRIDE_LABELS: Record<OverrideMode, string> = { include: "Inclusion", exclude: "Exclusion", amount: "Montant modifié" };
 
 const share = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
-const COLUMNS = 9;
+const COLUMNS = 6;
 
 /**
  * The wave's dossiers in ranking order with the simulation's verdict on each. The cut line is a
@@ -48,12 +48,14 @@ export function SimulatorTable({
   renderForm: (dossier: RankedRow) => ReactNode;
 }) {
   const { cut, totals } = simulation;
+  const included = simulation.rows.filter((row) => row.outcome === "included").length;
   const cutBefore = cut.firstBelowRank;
   const cutAfter = cutBefore === null ? cut.lastFundedRank : null;
   const cutRow = (
     <tr className="mb-cut-line">
       <td colSpan={COLUMNS}>
         Ligne de coupure — au-dessus : {formatInteger(totals.funded)} dossier{totals.funded > 1 ? "s" : ""} financé{totals.funded > 1 ? "s" : ""} pour {formatEuros(totals.awardedCents)}
+        {included > 0 ? ` (dont ${formatInteger(included)} inclus par dérogation, plus bas dans le classement)` : ""}
         {cutBefore === null ? " ; tous les dossiers finançables tiennent dans le reste à engager." : " ; au-dessous : dossiers qui ne tiennent plus dans le reste à engager (liste complémentaire)."}
       </td>
     </tr>
@@ -65,12 +67,9 @@ export function SimulatorTable({
         <thead>
           <tr>
             <th scope="col">Rang</th>
-            <th scope="col">Dossier</th>
-            <th scope="col">Notes</th>
-            <th scope="col">Demandé</th>
-            <th scope="col">Proposé</th>
-            <th scope="col">Part de l'État</th>
-            <th scope="col">Population couverte</th>
+            <th scope="col">Dossier, région et population couverte</th>
+            <th scope="col">Notes sur 100</th>
+            <th scope="col">Montant proposé, demandé et part de l'État</th>
             <th scope="col">Simulation</th>
             <th scope="col">Action</th>
           </tr>
@@ -90,33 +89,31 @@ export function SimulatorTable({
                     <Link to={`/instruction/dossiers/${dossier.reference}`}>{dossier.reference}</Link>
                     <br />
                     {dossier.organisationName}
-                    <span className="fr-hint-text">{dossier.regionCode ? regionName(dossier.regionCode) : "Région inconnue"}</span>
+                    <span className="fr-hint-text">
+                      {dossier.regionCode ? regionName(dossier.regionCode) : "Région inconnue"} · {formatInteger(dossier.populationCovered)} habitants
+                    </span>
                   </td>
                   <td>
                     <strong>{formatScore(dossier.consolidatedScore)}</strong>
-                    <span className="fr-hint-text">
-                      ARS {formatScore(dossier.arsScore)} · ANCT {formatScore(dossier.anctScore)}
-                    </span>
+                    <span className="fr-hint-text mb-nowrap">ARS {formatScore(dossier.arsScore)}</span>
+                    <span className="fr-hint-text mb-nowrap">ANCT {formatScore(dossier.anctScore)}</span>
                     {dossier.scoreGapFlag ? (
                       <Badge severity="warning" small noIcon as="span">
                         Écart ARS / ANCT
                       </Badge>
                     ) : null}
                   </td>
-                  <td className="mb-amount">
-                    {formatEuros(dossier.requestedCents)}
-                    {dossier.recommendedCents !== null ? <span className="fr-hint-text">recommandé : {formatEuros(dossier.recommendedCents)}</span> : <span className="fr-hint-text">pas de recommandation</span>}
+                  <td>
+                    <strong className="mb-nowrap">{formatEuros(row.awardedCents)}</strong>
+                    <span className="fr-hint-text mb-nowrap">demandé : {formatEuros(dossier.requestedCents)}</span>
+                    <span className="fr-hint-text mb-nowrap">{dossier.recommendedCents !== null ? `recommandé : ${formatEuros(dossier.recommendedCents)}` : "pas de recommandation"}</span>
+                    <span className="fr-hint-text mb-nowrap">part de l'État : {statePercent === null ? "—" : `${share.format(statePercent)} %`}</span>
                   </td>
-                  <td className="mb-amount">
-                    {formatEuros(row.awardedCents)}
-                    {row.outcome === "funded" || row.outcome === "included" ? <span className="fr-hint-text">cumul : {formatEuros(row.cumulativeCents)}</span> : null}
-                  </td>
-                  <td>{statePercent === null ? "—" : `${share.format(statePercent)} %`}</td>
-                  <td>{formatInteger(dossier.populationCovered)}</td>
                   <td>
                     <Badge severity={OUTCOME_SEVERITY[row.outcome]} small noIcon as="span">
                       {SIMULATION_OUTCOME_LABELS[row.outcome]}
                     </Badge>
+                    {row.outcome === "funded" || row.outcome === "included" ? <span className="fr-hint-text mb-nowrap">cumul : {formatEuros(row.cumulativeCents)}</span> : null}
                     {draftReference === dossier.reference ? <span className="fr-hint-text">Aperçu de la dérogation en cours de saisie</span> : null}
                     {override && draftReference !== dossier.reference ? (
                       <span className="fr-hint-text">

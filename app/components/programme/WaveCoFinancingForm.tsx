@@ -33,7 +33,9 @@ export function WaveCoFinancingForm({ lastResult, current }: { lastResult: FormR
             <TextField field={fields.advanceShare} label={LABELS.advanceShare} hint="Du montant attribué ; le solde est versé ensuite." />
           </div>
         </div>
-        <SubmitButton secondary>Enregistrer les règles de cofinancement</SubmitButton>
+        <div className="fr-mt-2w">
+          <SubmitButton secondary>Enregistrer les règles de cofinancement</SubmitButton>
+        </div>
       </Form>
     </>
   );

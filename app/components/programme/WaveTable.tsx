@@ -1,7 +1,6 @@
 import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Link } from "@remix-run/react";
 import { WAVE_STATE_LABELS, type WaveState } from "~/modules/calls/rules";
-import { formatDate, formatDateTime } from "~/modules/calls/time";
 import { formatEuros, formatInteger } from "~/utils/format";
 
 export interface WaveRow {
@@ -9,11 +8,16 @@ export interface WaveRow {
   title: string;
   state: WaveState;
   opensOn: string;
-  closesAt: string;
+  closesOn: string;
+  closingTime: string;
   budgetCents: number;
   busTarget: number;
   balance: { availableCents: number; committedCents: number; paidCents: number; remainingCents: number; busesAvailable: number; busesCommitted: number; busesRemaining: number; carriedInCents: number; carriedOutCents: number };
 }
+
+const dates = new Intl.DateTimeFormat("fr-FR", { timeZone: "UTC", dateStyle: "short" });
+/** « 25/07/2026 » for a wall-clock date (YYYY-MM-DD): read at UTC midnight so no zone shifts the day. */
+const shortDate = (date: string) => dates.format(new Date(`${date}T00:00:00Z`));
 
 const STATE_SEVERITY: Record<WaveState, "info" | "success" | "new"> = { upcoming: "info", open: "success", closed: "new" };
 
@@ -23,7 +27,7 @@ const STATE_SEVERITY: Record<WaveState, "info" | "success" | "new"> = { upcoming
  */
 export function WaveTable({ waves }: { waves: readonly WaveRow[] }) {
   return (
-    <div className="fr-table fr-table--no-scroll fr-mb-3w">
+    <div className="fr-table fr-table--no-scroll fr-mb-3w mb-simulator">
       <table>
         <caption>Vagues de l'appel à projets : calendrier, budget et objectif de médicobus</caption>
         <thead>
@@ -42,16 +46,21 @@ export function WaveTable({ waves }: { waves: readonly WaveRow[] }) {
         <tbody>
           {waves.map((wave) => (
             <tr key={wave.number}>
-              <th scope="row">{wave.title}</th>
+              <th scope="row" className="mb-nowrap">
+                {wave.title}
+              </th>
               <td>
                 <Badge severity={STATE_SEVERITY[wave.state]} small noIcon>
                   {WAVE_STATE_LABELS[wave.state]}
                 </Badge>
               </td>
               <td>
-                Du {formatDate(wave.opensOn)}
+                <span className="mb-nowrap">Ouverture : {shortDate(wave.opensOn)}</span>
                 <br />
-                au {formatDateTime(new Date(wave.closesAt))} (heure de Paris)
+                <span className="mb-nowrap">
+                  Clôture : {shortDate(wave.closesOn)} à {wave.closingTime}
+                </span>
+                <span className="fr-hint-text">heure de Paris</span>
               </td>
               <td>
                 {formatEuros(wave.budgetCents)}
