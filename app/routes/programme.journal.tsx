@@ -208,13 +208,13 @@ export default function AuditJournal() {
           </h2>
           <p role="status">{page.total === 0 ? "Aucune ligne ne correspond à ces filtres." : `${formatInteger(page.total)} ligne${page.total > 1 ? "s" : ""}, des plus récentes aux plus anciennes.`}</p>
           <p>
-            Exporter ces lignes :{" "}
-            <a className="fr-link" href={exportHref("csv")} download>
-              CSV
+            Ces lignes, filtres compris :{" "}
+            <a className="fr-link fr-icon-download-line fr-link--icon-left" href={exportHref("csv")} download>
+              Exporter le journal (CSV)
             </a>{" "}
             ·{" "}
-            <a className="fr-link" href={exportHref("xlsx")} download>
-              XLSX
+            <a className="fr-link fr-icon-download-line fr-link--icon-left" href={exportHref("xlsx")} download>
+              Exporter le journal (XLSX)
             </a>
           </p>
           {page.entries.length > 0 ? (

@@ -52,6 +52,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "ledger.carry_over_in": "Report reçu d'une vague précédente",
   "wave.close": "Vague clôturée",
   "wave.configure": "Vague configurée",
+  "call.co_financing": "Règles de cofinancement de l'appel modifiées",
+  "letters.send": "Envoi des courriers de décision",
+  "letters.retry": "Nouvel envoi de courriers de décision",
+  "demo.seed_dossiers": "Dossiers de démonstration créés",
+  "volume.seed": "Dossiers de volume créés",
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
@@ -65,6 +70,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   user: "Utilisateur",
   wave: "Vague",
   call: "Appel à projets",
+  decision_letter_batch: "Envoi de courriers",
 };
 
 export const auditActionLabel = (action: string) => AUDIT_ACTION_LABELS[action] ?? action;
