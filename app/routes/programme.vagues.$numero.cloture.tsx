@@ -119,7 +119,7 @@ export default function CloseWavePage() {
                 <caption>Liste complémentaire reportée sur la {next.title.toLowerCase()}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Rang</th>
+                    <th scope="col">Rang actuel</th>
                     <th scope="col">Dossier</th>
                     <th scope="col">Porteur</th>
                   </tr>

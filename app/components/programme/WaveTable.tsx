@@ -40,14 +40,19 @@ export function WaveTable({ waves }: { waves: readonly WaveRow[] }) {
             <th scope="col">Versé</th>
             <th scope="col">Reste à engager</th>
             <th scope="col">Médicobus engagés / objectif</th>
-            <th scope="col">Actions</th>
           </tr>
         </thead>
         <tbody>
           {waves.map((wave) => (
             <tr key={wave.number}>
-              <th scope="row" className="mb-nowrap">
-                {wave.title}
+              <th scope="row">
+                <span className="mb-nowrap">{wave.title}</span>
+                <Link className="fr-link fr-text--sm fr-mt-1v mb-block" to={`/programme/vagues/${wave.number}`}>
+                  Classement<span className="fr-sr-only"> de la {wave.title.toLowerCase()}</span>
+                </Link>
+                <Link className="fr-link fr-text--sm mb-block" to={`/programme/vagues/${wave.number}/configuration`}>
+                  Configurer<span className="fr-sr-only"> la {wave.title.toLowerCase()}</span>
+                </Link>
               </th>
               <td>
                 <Badge severity={STATE_SEVERITY[wave.state]} small noIcon>
@@ -75,20 +80,6 @@ export function WaveTable({ waves }: { waves: readonly WaveRow[] }) {
               </td>
               <td>
                 {formatInteger(wave.balance.busesCommitted)} / {formatInteger(wave.balance.busesAvailable)}
-              </td>
-              <td>
-                <ul className="fr-btns-group fr-btns-group--sm fr-btns-group--icon-left">
-                  <li>
-                    <Link className="fr-btn fr-btn--sm" to={`/programme/vagues/${wave.number}`}>
-                      Classement<span className="fr-sr-only"> de la {wave.title.toLowerCase()}</span>
-                    </Link>
-                  </li>
-                  <li>
-                    <Link className="fr-btn fr-btn--sm fr-btn--secondary" to={`/programme/vagues/${wave.number}/configuration`}>
-                      Configurer<span className="fr-sr-only"> la {wave.title.toLowerCase()}</span>
-                    </Link>
-                  </li>
-                </ul>
               </td>
             </tr>
           ))}
