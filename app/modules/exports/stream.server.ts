@@ -83,6 +83,7 @@ const NUMBER_FORMATS: Record<ColumnType, string | undefined> = {
   date: "dd/mm/yyyy",
   datetime: "dd/mm/yyyy hh:mm:ss",
 };
+const XLSX_CELL_MAX = 32_767;
 const DEFAULT_WIDTHS: Record<ColumnType, number> = { text: 24, integer: 12, euros: 16, score: 10, date: 12, datetime: 20 };
 
 /**
@@ -106,8 +107,11 @@ export function xlsxValue(value: CellValue, type: ColumnType): string | number |
         ? new Date(Date.UTC(clock.year, clock.month - 1, clock.day))
         : new Date(Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second));
     }
-    case "text":
-      return value instanceof Date ? value.toISOString() : String(value);
+    case "text": {
+      // Excel refuses to open (« repairs ») a file with a cell over 32,767 characters.
+      const text = value instanceof Date ? value.toISOString() : String(value);
+      return text.length > XLSX_CELL_MAX ? `${text.slice(0, XLSX_CELL_MAX - 1)}…` : text;
+    }
   }
 }
 
