@@ -4,6 +4,7 @@ import { expectAccessible } from "./support/accessibility";
 import { DEMO_PASSWORD, login, signIn } from "./support/accounts";
 import { pointerHands } from "./support/applicant-hands";
 import { setupBrowser } from "./support/browser";
+import { focusedElement } from "./support/focus";
 import { cutLine, liveTotals, openOverride, rankingRows } from "./support/programme-simulator";
 
 /**
@@ -81,15 +82,27 @@ test("décision de la vague 1 : dérogations justifiées, décision appliquée, 
   expect(rows.find((row) => row.reference === excluded)?.verdict).toBe("Exclu par dérogation");
   const afterExclusion = await liveTotals(manager);
 
-  // Include the last dossier below the cut: the cut moves up as it takes its place.
+  // Include the last dossier below the cut, with the keyboard alone: the link, then the form
+  // (the focus goes to its title), its checked choice, the amount, the justification, the button.
+  // The cut moves up as the dossier takes its place.
   const below = rows.filter((row) => row.verdict === "Sous la ligne de coupure");
   const included = below[below.length - 1].reference;
-  const inclusion = await openOverride(manager, included);
+  await main(manager).locator("#classement").getByRole("link", { name: `Ajuster ${included}` }).focus();
+  await manager.keyboard.press("Enter");
+  const inclusion = main(manager).locator(".mb-override", { has: manager.getByRole("heading", { name: `Dérogation pour ${included}` }) });
+  await inclusion.waitFor();
+  await expect.poll(async () => (await focusedElement(manager))?.text).toBe(`Dérogation pour ${included}`);
   expect(await inclusion.getByLabel("Inclure le dossier (au-dessus de la ligne de coupure)").isChecked()).toBe(true);
   await expect.poll(() => liveTotals(manager)).not.toBe(afterExclusion);
-  expect(await liveTotals(manager)).toContain("Dossiers financés");
-  await inclusion.getByLabel(/^Justification écrite/).fill("Équilibre territorial : seul projet de la région dans cette vague.");
-  await inclusion.getByRole("button", { name: "Enregistrer la dérogation" }).click();
+  expect(await inclusion.locator("p.fr-text--bold").innerText()).toMatch(/^Simulation avec cette saisie : \d+ dossiers financés/);
+  await manager.keyboard.press("Tab");
+  expect((await focusedElement(manager))?.tag).toBe("input");
+  await manager.keyboard.press("Tab");
+  await manager.keyboard.press("Tab");
+  await manager.keyboard.type("Équilibre territorial : seul projet de la région dans cette vague.");
+  await manager.keyboard.press("Tab");
+  expect((await focusedElement(manager))?.text).toBe("Enregistrer la dérogation");
+  await manager.keyboard.press("Enter");
   await toast(manager, "Dérogation enregistrée");
   rows = await rankingRows(manager);
   expect(rows.find((row) => row.reference === included)?.verdict).toBe("Inclus par dérogation");
