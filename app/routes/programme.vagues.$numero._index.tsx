@@ -33,7 +33,10 @@ const ACTIONS_FORM = "actions";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const manager = await requireRole(request, "program_manager");
   const { wave, next } = await orErrorPage(programmeWave(manager, params.numero));
-  const [ranking, decisions, candidate, closure] = await Promise.all([waveRanking(manager, wave.id), waveDecisions(manager, wave.id), promotionCandidate(manager, wave.id), waveClosure(manager, wave.id)]);
+  const [ranking, decisions, closure] = await Promise.all([waveRanking(manager, wave.id), waveDecisions(manager, wave.id), waveClosure(manager, wave.id)]);
+  // Proposed only to fill a place a withdrawal left: before any withdrawal, the reserve list is
+  // what the decision left below the cut (and the candidate reads the ranking a second time).
+  const candidate = decisions.withdrawn.length > 0 ? await promotionCandidate(manager, wave.id) : null;
   return json({
     wave: { number: wave.number, title: wave.title, state: wave.state, closesAt: wave.closesAt },
     next: next ? { number: next.number, title: next.title } : null,
@@ -60,9 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     overrides: ranking.overrides.map((override) => ({ applicationId: override.applicationId, mode: override.mode, awardedCents: override.awardedCents, justification: override.justification, authorName: override.authorName })),
     decisions: decisions.current,
     withdrawn: decisions.withdrawn,
-    // Proposed only to fill a place a withdrawal left: before any withdrawal, the reserve list
-    // is what the decision left below the cut.
-    candidate: decisions.withdrawn.length > 0 ? candidate : null,
+    candidate,
   });
 }
 
