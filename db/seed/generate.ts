@@ -162,15 +162,19 @@ const BOURG_CENTRE_MAX_POPULATION = 15_000;
 
 /**
  * `size` communes of an intercommunality, rural ones first (the smaller 80 %), with the
- * bourg-centre when it is a small town (a médicobus serves the villages, not the city).
+ * bourg-centre when it is a small town: a médicobus serves the villages, not the city, so towns
+ * above BOURG_CENTRE_MAX_POPULATION are left out unless the intercommunality has nothing else.
  */
 export function territoryOf(random: Random, epci: Intercommunality, size: number) {
   const [bourg, ...others] = epci.communes;
-  const rural = others.slice(Math.floor(others.length * 0.2));
+  const small = others.filter((commune) => commune.population <= BOURG_CENTRE_MAX_POPULATION);
+  const rural = small.slice(Math.floor(small.length * 0.2));
   const withBourg = bourg.population <= BOURG_CENTRE_MAX_POPULATION;
   const wanted = withBourg ? size - 1 : size;
-  const chosen = random.sample(rural.length >= wanted ? rural : others, wanted);
-  return withBourg ? [bourg, ...chosen] : chosen;
+  const chosen = random.sample(rural.length >= wanted ? rural : small, wanted);
+  if (withBourg) return [bourg, ...chosen];
+  // Only towns: the smallest of them.
+  return chosen.length > 0 ? chosen : [epci.communes[epci.communes.length - 1]];
 }
 
 // ---------------------------------------------------------------------------------------------
