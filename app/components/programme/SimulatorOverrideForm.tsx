@@ -86,7 +86,7 @@ export function SimulatorOverrideForm({
         Montant proposé sans dérogation : {formatEuros(proposedCents)} (demandé : {formatEuros(requestedCents)}). La simulation tient compte de votre saisie dès maintenant ; la dérogation n'est conservée qu'une fois
         enregistrée avec sa justification.
       </p>
-      <p className="fr-text--sm fr-text--bold">{effect}</p>
+      <p className="fr-text--sm fr-text--bold fr-mb-3w">{effect}</p>
       <ErrorSummary {...summary} labels={LABELS} title={summary.form.errors?.length ? "La dérogation n'a pas été enregistrée" : undefined} />
       <Form
         method="post"
