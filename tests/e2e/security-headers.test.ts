@@ -40,9 +40,12 @@ function directives(header: string) {
   }));
 }
 
-/** The nonce of a response's policy, after checking that the policy forbids inline scripts. */
-function policyNonce(response: Response | null) {
-  const header = response?.headers()["content-security-policy"];
+/**
+ * The nonce of a response's policy, after checking that the policy forbids inline scripts.
+ * (allHeaders: for a PDF shown in the viewer, Chromium reports the headers it received only there.)
+ */
+async function policyNonce(response: Response | null) {
+  const header = (await response?.allHeaders())?.["content-security-policy"];
   expect(header, "en-tête Content-Security-Policy").toBeTruthy();
   const scripts = directives(header!).get("script-src") ?? [];
   expect(scripts).not.toContain("'unsafe-inline'");
@@ -59,7 +62,7 @@ function policyNonce(response: Response | null) {
  * reported and nothing was logged about the policy.
  */
 async function expectCleanPage(page: Page, response: Response | null) {
-  const nonce = policyNonce(response);
+  const nonce = await policyNonce(response);
   const scripts = await page.evaluate(() =>
     [...document.scripts].map((script) => ({ nonce: script.nonce, what: script.src || script.textContent!.slice(0, 60) })),
   );
@@ -152,13 +155,18 @@ describe("Content-Security-Policy en session", () => {
     expect(pdf?.status()).toBe(200);
     expect(pdf?.headers()["content-type"]).toBe("application/pdf");
     expect(pdf?.headers()["content-disposition"]).toMatch(/^inline/);
-    policyNonce(pdf);
+    await policyNonce(pdf);
     // Chromium shows an inline PDF in its viewer, an extension frame inside the tab: the policy
     // (object-src 'none', frame-ancestors 'none') does not keep it from opening.
     await preview.waitForFunction(() => document.contentType === "application/pdf");
-    const viewer = async () => preview.frames().some((frame) => frame.url().startsWith("chrome-extension://"));
-    for (let tries = 0; !(await viewer()) && tries < 60; tries++) await preview.waitForTimeout(500);
-    expect(await viewer()).toBe(true);
+    const viewer = () => preview.frames().find((frame) => frame.url().startsWith("chrome-extension://"));
+    for (let tries = 0; !viewer() && tries < 60; tries++) await preview.waitForTimeout(500);
+    expect(viewer(), "lecteur PDF de Chromium").toBeTruthy();
+    // The viewer's toolbar names the document once it has loaded it.
+    const title = viewer()!.locator("#title");
+    await title.waitFor();
+    for (let tries = 0; !(await title.textContent())?.trim() && tries < 60; tries++) await preview.waitForTimeout(500);
+    expect((await title.textContent())?.trim()).toBeTruthy();
     await screenshot(preview, "csp-apercu-pdf");
   });
 });

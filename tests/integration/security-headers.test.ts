@@ -184,7 +184,7 @@ describe("sessions end on the server", () => {
 });
 
 describe("links sent by mail are stored hashed", () => {
-  /** Every stored column of the user's tokens, as text: the secret of the link must be nowhere in it. */
+  /** Every stored column of the user's tokens: the secret of the link must be in none of them. */
   async function storedTokens(userId: string) {
     return db.select().from(tokens).where(eq(tokens.userId, userId));
   }
