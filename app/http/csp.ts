@@ -20,7 +20,8 @@ export function createNonce() {
 export interface SecurityOptions {
   /**
    * Vite's development server (`npm run dev`) injects inline scripts of its own (React Refresh)
-   * that carry no nonce, and talks to the page over a websocket on another port. Its policy is looser; `npm start` serves the build with the strict one.
+   * that carry no nonce, and talks to the page over a websocket on another port. Its policy is
+   * looser; `npm start` serves the build with the strict one.
    */
   viteDevServer: boolean;
   /**
