@@ -1,5 +1,5 @@
 import { asc, eq, inArray, sql } from "drizzle-orm";
-import { transaction } from "~db/client.server";
+import { db, transaction } from "~db/client.server";
 import {
   applicationEvents,
   applicationPieces,
@@ -51,17 +51,19 @@ import {
  *
  * Wave 1: reviewed dossiers asking in total about 1.3 times what the wave can fund, so that the
  * simulator shows funded dossiers, a cut, and candidates for the reserve list (the euros bind
- * before the 50 buses: about 40 dossiers are funded). One médicobus per dossier: the portal
+ * before the 50 buses: about 45 dossiers are funded). One médicobus per dossier: the portal
  * commits one bus per selected dossier (budget/decisions.server.ts). Among them a few ties, three
  * ARS/ANCT gaps above the call's threshold, three dossiers under the funding thresholds; plus
  * inadmissible dossiers and a withdrawn one. No decision and no ledger entry: those are the
  * programme team's to take.
  *
  * The rows are what the services write (derived columns by derivedColumns, submission snapshot
- * and hash as submitDossier, scores by scoring.ts, one history row per transition), inserted in
- * batches in one transaction: going through the verbs one by one would take a minute on PGlite
- * and queue receipts and notifications for people who do not exist. The demo applicant
- * (porteur@) gets nothing: its journeys start from an account without organisation.
+ * and hash as submitDossier, scores by scoring.ts, one history row per transition), built by the
+ * shared dossier builder (generate.ts) and inserted table by table in one transaction. Going
+ * through the verbs instead (a dozen transactions per dossier, each with its audit row) would
+ * add to every first start and queue receipts and notifications for people who do not exist;
+ * one audit row records the seeding. The demo applicant (porteur@) gets nothing: its journeys
+ * start from an account without organisation.
  */
 
 export const DEMO_WAVE1_APPLICANT_EMAIL = "porteur.vague1@demo.medicobus.fr";
@@ -185,7 +187,6 @@ export async function seedDemoDossiers(callSlug: string, accounts: DemoAccounts,
 }
 
 async function alreadySeeded() {
-  const { db } = await import("~db/client.server");
   const [row] = await db.select({ id: applications.id }).from(applications).where(eq(applications.reference, DEMO_TOP_DOSSIER_REFERENCE));
   return Boolean(row);
 }

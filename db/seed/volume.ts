@@ -56,9 +56,9 @@ import { bulkInsert } from "./bulk-insert";
  * services.
  *
  * Dossier i draws from a generator seeded with (seed, i): the same seed gives the same data,
- * whatever the batch size. Dossiers are generated and inserted `batchSize` at a time (memory
- * stays flat at 100,000), each table's rows in one statement (bulk-insert.ts), all in one
- * transaction (all or nothing).
+ * whatever the batch size. Dossiers are generated and inserted `batchSize` at a time (only a
+ * batch's rows are held, plus a small summary of wave 1's reviewed dossiers for the decision),
+ * each table's rows in one statement (bulk-insert.ts), all in one transaction (all or nothing).
  */
 
 export interface VolumeOptions {
