@@ -171,6 +171,27 @@ describe("Content-Security-Policy en session", () => {
   });
 });
 
+describe("Content-Security-Policy sur les pages de chaque rôle", () => {
+  const PAGES = {
+    applicant: ["/mon-espace", "/compte"],
+    ars_agent: ["/instruction"],
+    program_manager: ["/programme", "/programme/vagues", "/programme/exports", "/programme/journal"],
+    admin: ["/admin"],
+  } as const;
+
+  for (const [role, paths] of Object.entries(PAGES) as Array<[keyof typeof PAGES, readonly string[]]>) {
+    test(`${role} : ${paths.join(", ")} sans violation`, async () => {
+      const page = await watchedPage();
+      await login(page, role);
+      for (const path of paths) {
+        const response = await page.goto(path);
+        expect(response?.status(), path).toBe(200);
+        await expectCleanPage(page, response);
+      }
+    });
+  }
+});
+
 describe("en-têtes de sécurité de chaque type de réponse", () => {
   const EXPECTED = {
     "x-content-type-options": "nosniff",
