@@ -68,6 +68,11 @@ test("l'équipe programme exporte ses listes, lit le journal d'audit et vérifie
   await main(page).getByLabel("Action").selectOption(actions[0]);
   await main(page).getByRole("button", { name: "Appliquer les filtres" }).click();
   await page.waitForURL((url) => url.searchParams.get("action") === actions[0]);
+  // The URL changes before React renders the new rows: wait for the rows, not the URL.
+  await page.waitForFunction((action) => {
+    const codes = [...document.querySelectorAll("main table tbody tr td:nth-child(4) code")].map((code) => code.textContent);
+    return codes.length > 0 && codes.every((code) => code === action);
+  }, actions[0]);
   const codes = await journalTable.locator("tbody tr td:nth-child(4) code").allInnerTexts();
   expect(new Set(codes)).toEqual(new Set([actions[0]]));
 
