@@ -1,8 +1,7 @@
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
-import { Button } from "@codegouvfr/react-dsfr/Button";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import progressCss from "~/components/programme/LetterProgress.css?url";
 import { DossierCheckbox, DossierTextArea } from "~/components/dossier/DossierFields";
 import { ErrorSummary, TextField, useValidatedForm } from "~/components/forms";
@@ -67,6 +66,20 @@ const FIELD_LABELS: Record<string, string> = Object.fromEntries(
     [`${outcome}.body`, `Texte du courriel « ${OUTCOME_LABELS[outcome]} »`],
   ]).concat([["confirm", "Confirmation"]]),
 );
+
+/**
+ * A DSFR button that submits the form with `intent` set: the Button component of react-dsfr
+ * drops a `value` given in its native props, and the action needs to know which one was pressed.
+ */
+function IntentButton({ intent, secondary = false, children }: { intent: "preview" | "send"; secondary?: boolean; children: string }) {
+  const navigation = useNavigation();
+  const pending = navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
+  return (
+    <button type="submit" name="intent" value={intent} className={`fr-btn${secondary ? " fr-btn--secondary" : ""}`} disabled={pending} aria-busy={pending || undefined}>
+      {children}
+    </button>
+  );
+}
 
 function PlaceholderHint({ outcome }: { outcome: (typeof OUTCOMES)[number] }) {
   return (
@@ -216,16 +229,14 @@ export default function LetterOutbox() {
                   );
                 })}
                 <div className="fr-mb-4w">
-                  <Button type="submit" priority="secondary" nativeButtonProps={{ name: "intent", value: "preview" }}>
+                  <IntentButton intent="preview" secondary>
                     Prévisualiser les courriels
-                  </Button>
+                  </IntentButton>
                 </div>
                 {previews.length > 0 ? <Previews previews={previews} /> : null}
                 <h3>Envoi</h3>
                 <DossierCheckbox field={fields.confirm} legend="Confirmation de l'envoi" label={`J'ai relu les courriels et je confirme l'envoi des ${formatInteger(total)} courriers de la ${current.title.toLowerCase()}. Un envoi ne peut pas être annulé.`} />
-                <Button type="submit" nativeButtonProps={{ name: "intent", value: "send" }}>
-                  {`Envoyer les ${formatInteger(total)} courriers`}
-                </Button>
+                <IntentButton intent="send">{`Envoyer les ${formatInteger(total)} courriers`}</IntentButton>
               </Form>
             </>
           )}
