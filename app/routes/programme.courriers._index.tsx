@@ -9,10 +9,10 @@ import { orErrorPage } from "~/modules/applications/route-errors.server";
 import { requireRole } from "~/modules/auth/session.server";
 import { OUTCOME_LABELS, OUTCOMES, PLACEHOLDERS, placeholdersFor } from "~/modules/letters/placeholders";
 import { OutboxFormSchema } from "~/modules/letters/schema";
-import { lastLetterTemplates, letterOutbox, previewLetterMails, sendDecisionLetters, type MailPreview } from "~/modules/letters/service.server";
+import { lastLetterTemplates, letterOutbox, pendingLetters, previewLetterMails, sendDecisionLetters, type MailPreview } from "~/modules/letters/service.server";
 import { formatDateTime } from "~/modules/calls/time";
 import { invalidSubmission, replyWithError, type FormReply } from "~/utils/forms.server";
-import { formatInteger } from "~/utils/format";
+import { formatEuros, formatInteger } from "~/utils/format";
 import { publicOrigin } from "~/utils/request.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
@@ -30,8 +30,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const current = wanted ? waves.find((wave) => wave.id === wanted) : (waves.find((wave) => wave.counts.total > 0) ?? waves[0]);
   if (wanted && !current) throw new Response("Vague introuvable.", { status: 404 });
   const templates = await lastLetterTemplates(manager);
-  const previews = current && current.counts.total > 0 ? await orErrorPage(previewLetterMails(manager, current.id, templates, publicOrigin(request))) : [];
-  return json({ waves, currentId: current?.id ?? null, templates, previews });
+  const due = current && current.counts.total > 0;
+  const [previews, pending] = due ? await orErrorPage(Promise.all([previewLetterMails(manager, current.id, templates, publicOrigin(request)), pendingLetters(manager, current.id)])) : [[], []];
+  return json({ waves, currentId: current?.id ?? null, templates, previews, pending });
 }
 
 type ActionData = FormReply & { previews?: MailPreview[] };
@@ -96,6 +97,54 @@ function PlaceholderHint({ outcome }: { outcome: (typeof OUTCOMES)[number] }) {
   );
 }
 
+/** What each letter will say, one row per decision, with the PDF it would be today. */
+function PendingTable({ pending, total }: { pending: ReturnType<typeof useLoaderData<typeof loader>>["pending"]; total: number }) {
+  return (
+    <div className="fr-table">
+      <div className="fr-table__wrapper">
+        <div className="fr-table__container">
+          <div className="fr-table__content">
+            <table>
+              <caption>Courriers à envoyer ({formatInteger(total)})</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Dossier</th>
+                  <th scope="col">Organisation</th>
+                  <th scope="col">Décision</th>
+                  <th scope="col">Courrier</th>
+                </tr>
+              </thead>
+              <tbody>
+                {pending.map((letter) => (
+                  <tr key={letter.decisionId}>
+                    <td>
+                      {letter.reference}
+                      <br />
+                      <span className="fr-text--xs">{letter.title || "Projet sans titre"}</span>
+                    </td>
+                    <td>{letter.organisation}</td>
+                    <td>
+                      {OUTCOME_LABELS[letter.outcome]}
+                      {letter.awardedCents !== null ? ` — ${formatEuros(letter.awardedCents)}` : ""}
+                      {letter.waitlistRank !== null ? ` — rang ${formatInteger(letter.waitlistRank)}` : ""}
+                    </td>
+                    <td>
+                      {/* A file, not a page: no client-side navigation. */}
+                      <a className="fr-link" href={`/programme/courriers/apercu/${letter.decisionId}`} target="_blank" rel="noreferrer">
+                        Aperçu PDF<span className="fr-sr-only"> du courrier du dossier {letter.reference} (nouvelle fenêtre)</span>
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 function Previews({ previews }: { previews: MailPreview[] }) {
   return (
     <section aria-labelledby="apercus" className="fr-mb-4w">
@@ -120,7 +169,7 @@ function Previews({ previews }: { previews: MailPreview[] }) {
 }
 
 export default function LetterOutbox() {
-  const { waves, currentId, templates, previews: initialPreviews } = useLoaderData<typeof loader>();
+  const { waves, currentId, templates, previews: initialPreviews, pending } = useLoaderData<typeof loader>();
   const reply = useActionData<ActionData>();
   const current = waves.find((wave) => wave.id === currentId) ?? null;
   const { fields, formProps, summary } = useValidatedForm({ id: FORM_ID, schema: OutboxFormSchema, lastResult: reply, defaultValue: { ...templates, waveId: currentId ?? "" } });
@@ -188,26 +237,7 @@ export default function LetterOutbox() {
             <p>Toutes les décisions de cette vague sont notifiées. Une nouvelle décision, ou une décision rouverte puis reprise, apparaîtra ici.</p>
           ) : (
             <>
-              <h3>Courriers</h3>
-              <ul>
-                {OUTCOMES.map((outcome) => {
-                  const sample = current.samples[outcome];
-                  return (
-                    <li key={outcome}>
-                      {OUTCOME_LABELS[outcome]} : {formatInteger(current.counts[outcome])} courrier{current.counts[outcome] > 1 ? "s" : ""}
-                      {sample ? (
-                        <>
-                          {" — "}
-                          {/* A file, not a page: no client-side navigation. */}
-                          <a className="fr-link" href={`/programme/courriers/apercu/${sample.decisionId}`} target="_blank" rel="noreferrer">
-                            aperçu du courrier de {sample.organisation} (dossier {sample.reference}, PDF, nouvelle fenêtre)
-                          </a>
-                        </>
-                      ) : null}
-                    </li>
-                  );
-                })}
-              </ul>
+              <PendingTable pending={pending} total={total} />
 
               <ErrorSummary {...summary} labels={FIELD_LABELS} />
               <Form method="post" {...formProps}>

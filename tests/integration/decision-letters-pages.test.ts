@@ -128,6 +128,10 @@ describe("decision letter pages", () => {
     const data = await outbox.json();
     expect(data.currentId).toBe(setup.wave1.id);
     expect(data.waves.find((wave: { id: string }) => wave.id === setup.wave1.id).counts).toEqual({ selected: 1, waitlisted: 0, rejected: 1, total: 2 });
+    expect(data.pending.map((letter: { reference: string; outcome: string; awardedCents: number | null }) => [letter.reference, letter.outcome, letter.awardedCents])).toEqual([
+      [dossiers[0].reference, "selected", 80_000_00],
+      [dossiers[1].reference, "rejected", null],
+    ]);
     expect(data.previews.map((preview: { outcome: string; to: string }) => [preview.outcome, preview.to])).toEqual([
       ["selected", setup.applicant.email],
       ["rejected", setup.applicant.email],

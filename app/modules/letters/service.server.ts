@@ -215,6 +215,18 @@ export async function letterOutbox(actor: SessionUser): Promise<OutboxWave[]> {
   });
 }
 
+/** Every decision of a wave waiting for its letter, for the outbox's list (each with its PDF preview). */
+export async function pendingLetters(actor: SessionUser, waveId: string) {
+  assertProgramManager(actor);
+  return db
+    .select({ decisionId: decisions.id, outcome: decisions.outcome, awardedCents: decisions.awardedCents, waitlistRank: decisions.waitlistRank, reference: applications.reference, title: applications.title, organisation: organisations.name })
+    .from(decisions)
+    .innerJoin(applications, eq(applications.id, decisions.applicationId))
+    .innerJoin(organisations, eq(organisations.id, applications.organisationId))
+    .where(and(eq(decisions.waveId, waveId), notNotified()))
+    .orderBy(asc(decisions.outcome), asc(decisions.waitlistRank), asc(applications.reference));
+}
+
 /** The templates the outbox form starts from: those of the last batch sent, else the defaults. */
 export async function lastLetterTemplates(actor: SessionUser): Promise<LetterTemplates> {
   assertProgramManager(actor);
