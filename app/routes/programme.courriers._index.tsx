@@ -100,7 +100,7 @@ function PlaceholderHint({ outcome }: { outcome: (typeof OUTCOMES)[number] }) {
 /** What each letter will say, one row per decision, with the PDF it would be today. */
 function PendingTable({ pending, total }: { pending: ReturnType<typeof useLoaderData<typeof loader>>["pending"]; total: number }) {
   return (
-    <div className="fr-table">
+    <div className="fr-table fr-table--no-scroll">
       <div className="fr-table__wrapper">
         <div className="fr-table__container">
           <div className="fr-table__content">
@@ -181,7 +181,7 @@ export default function LetterOutbox() {
       <h1>Courriers de décision</h1>
       <p className="fr-text--lead">Chaque décision est notifiée par un courrier (PDF) joint à un courriel adressé aux membres de l'organisation porteuse ; le porteur le retrouve aussi sur son dossier.</p>
 
-      <div className="fr-table fr-table--no-caption-top">
+      <div className="fr-table fr-table--no-scroll">
         <div className="fr-table__wrapper">
           <div className="fr-table__container">
             <div className="fr-table__content">

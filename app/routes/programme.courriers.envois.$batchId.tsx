@@ -85,7 +85,7 @@ export default function LetterBatchProgress() {
       {progress.failures.length > 0 ? (
         <section aria-labelledby="echecs" className="fr-mb-4w">
           <h2 id="echecs">Échecs ({formatInteger(progress.failures.length)})</h2>
-          <div className="fr-table">
+          <div className="fr-table fr-table--no-scroll">
             <div className="fr-table__wrapper">
               <div className="fr-table__container">
                 <div className="fr-table__content">
