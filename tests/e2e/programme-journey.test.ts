@@ -3,16 +3,17 @@ import { expect, test } from "vitest";
 import { expectAccessible } from "./support/accessibility";
 import { DEMO_PASSWORD, login, signIn } from "./support/accounts";
 import { pointerHands } from "./support/applicant-hands";
-import { setupBrowser } from "./support/browser";
+import { readDownloadedPdf, setupBrowser } from "./support/browser";
 import { focusedElement } from "./support/focus";
 import { cutLine, liveTotals, openOverride, rankingRows } from "./support/programme-simulator";
 
 /**
  * Issue 5's decisions, end to end in Chromium on the demo data (db/seed/demo-dossiers.ts: wave 1
- * with about forty reviewed dossiers and a real cut line). The manager opens the waves, then
+ * with about sixty reviewed dossiers and a real cut line). The manager opens the waves, then
  * wave 1; excludes a funded dossier and includes one below the cut, each with a written
  * justification, watching the totals change as the form is filled; applies the decision after
- * its summary. The applicant of the top-ranked dossier withdraws it; the manager promotes the
+ * its summary; previews and sends the decision letters, following the sending to its end. The
+ * applicant of the top-ranked dossier downloads its letter and reads it, then withdraws; the manager promotes the
  * first waitlisted dossier that fits; then closes wave 1, carrying its remainder and its reserve
  * list into wave 2. Every page is checked with axe and photographed.
  */
@@ -122,10 +123,39 @@ test("décision de la vague 1 : dérogations justifiées, décision appliquée, 
   await main(manager).getByRole("table", { name: "Décisions en vigueur sur la vague" }).waitFor();
   await step(manager, "decision-appliquee");
 
-  // The applicant of the top-ranked dossier withdraws it.
+  // The letters: the outbox shows them, the mails are previewed, the sending runs to its end.
+  await manager.goto("/programme/courriers");
+  await main(manager).getByRole("heading", { level: 2, name: /^Vague 1 : \d+ courriers à envoyer$/ }).waitFor();
+  await main(manager).getByRole("button", { name: "Prévisualiser les courriels" }).click();
+  // One mail per outcome, as a real recipient reads it: every placeholder filled in.
+  const previews = main(manager).getByRole("region", { name: "Aperçu des courriels" });
+  await previews.waitFor();
+  const previewText = plain(await previews.innerText());
+  for (const outcome of ["Retenu", "Liste complémentaire", "Non retenu"]) expect(previewText).toMatch(new RegExp(`${outcome} — dossier MB-`));
+  expect(previewText).not.toContain("{{");
+  await step(manager, "courriers-apercu");
+  await pointerHands().check(main(manager).getByLabel(/^J'ai relu les courriels et je confirme l'envoi/));
+  await main(manager).getByRole("button", { name: /^Envoyer les \d+ courriers$/ }).click();
+  await main(manager).getByRole("heading", { level: 1, name: "Envoi des courriers de décision" }).waitFor();
+  // The page follows the job by itself: no reload, the figures move until « terminé ».
+  const progress = main(manager).getByRole("status").filter({ hasText: "courriers préparés" });
+  await progress.filter({ hasText: "terminé" }).waitFor({ timeout: 180_000 });
+  const [, prepared, total] = /(\d+) \/ (\d+) courriers préparés/.exec(plain(await progress.innerText())) ?? [];
+  expect(Number(prepared)).toBe(Number(total));
+  await step(manager, "courriers-envoyes");
+
+  // The applicant of the top-ranked dossier finds its letter on the dossier, then withdraws it.
   const applicant = await browser.newPage();
   await signIn(applicant, WAVE1_APPLICANT, DEMO_PASSWORD);
   await applicant.waitForURL((url) => url.pathname !== "/connexion");
+  await applicant.goto(`/dossiers/${TOP_DOSSIER}`);
+  const letterLink = main(applicant).getByRole("link", { name: /^Courrier de décision \(PDF\)/ });
+  const [download] = await Promise.all([applicant.waitForEvent("download"), letterLink.click()]);
+  const letter = await readDownloadedPdf(download, `courrier-decision-${TOP_DOSSIER}`);
+  expect(letter).toContain(TOP_DOSSIER);
+  expect(letter).toMatch(/subvention/i);
+  expect(letter).toMatch(/Télérecours/);
+  await step(applicant, "porteur-courrier-decision");
   await applicant.goto(`/dossiers/${TOP_DOSSIER}/retrait`);
   await main(applicant).getByLabel(/^Motif du retrait/).fill("Le conseil régional finance finalement le véhicule en totalité.");
   await pointerHands().check(main(applicant).getByLabel(/^Je confirme le retrait/));

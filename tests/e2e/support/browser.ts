@@ -1,6 +1,7 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Download, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
 
 export const ARTIFACTS_DIR = path.resolve("tests/.artifacts");
@@ -117,6 +118,18 @@ export async function screenshot(page: Page, name: string) {
   const file = path.join(ARTIFACTS_DIR, `${name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-zA-Z0-9_-]+/g, "-").toLowerCase()}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * Saves a downloaded PDF in tests/.artifacts/<name>.pdf, renders its pages to PNG beside it (to
+ * look at them) and returns its text as pdftotext reads it, spaces made plain.
+ */
+export async function readDownloadedPdf(download: Download, name: string) {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name}.pdf`);
+  await download.saveAs(file);
+  execFileSync("pdftoppm", ["-png", "-r", "60", file, file.replace(/\.pdf$/, "")]);
+  return execFileSync("pdftotext", [file, "-"], { encoding: "utf8" }).replace(/[\u00a0\u202f]/g, " ");
 }
 
 /** A unique address per test run, so journeys never collide with earlier rows. */
