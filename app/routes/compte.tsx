@@ -6,7 +6,7 @@ import { getUserDetail } from "~/modules/auth/queries.server";
 import { grantLabel } from "~/modules/auth/roles";
 import { ChangePasswordSchema, PASSWORD_MIN_LENGTH } from "~/modules/auth/schema";
 import { changePassword } from "~/modules/auth/service.server";
-import { requireSession, requireUser } from "~/modules/auth/session.server";
+import { requireUser, startSession } from "~/modules/auth/session.server";
 import { formatDateTime } from "~/modules/calls/time";
 import { notFound } from "~/utils/errors";
 import { invalidSubmission, replyWithError, type FormReply } from "~/utils/forms.server";
@@ -23,18 +23,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { user, sessionId } = await requireSession(request);
+  const user = await requireUser(request);
   const submission = parseWithZod(await request.formData(), { schema: ChangePasswordSchema });
   if (submission.status !== "success") return invalidSubmission(submission);
   try {
-    await changePassword(user, sessionId, submission.value);
+    await changePassword(user, submission.value);
   } catch (error) {
     return replyWithError(submission, error);
   }
-  return redirectWithToast("/compte", {
-    title: "Mot de passe modifié",
-    message: "Votre nouveau mot de passe est enregistré. Les sessions ouvertes sur vos autres appareils sont fermées.",
-  });
+  // Every session ended with the change; this browser continues under a new session id.
+  const headers = new Headers({ "Set-Cookie": await startSession(user.id) });
+  return redirectWithToast(
+    "/compte",
+    { title: "Mot de passe modifié", message: "Votre nouveau mot de passe est enregistré. Les sessions ouvertes sur vos autres appareils sont fermées." },
+    { headers },
+  );
 }
 
 export default function Account() {

@@ -16,7 +16,7 @@ import * as applicantPage from "~/routes/mon-espace._index";
 import * as forgotPage from "~/routes/mot-de-passe-oublie";
 import * as resetPage from "~/routes/reinitialiser-mot-de-passe";
 import * as verifyPage from "~/routes/verifier-email";
-import { countMails, createUser, findUser, lastMail, TEST_PASSWORD, tokenFromMail, uniqueEmail } from "../fixtures/users";
+import { countMails, createUser, findUser, lastMail, sessionCookie, TEST_PASSWORD, tokenFromMail, uniqueEmail } from "../fixtures/users";
 
 /**
  * The account pages' loaders and actions, called directly with a Request as Remix would: status
@@ -43,12 +43,6 @@ async function call(handler: Route["loader"], request: Request, params: Record<s
     if (thrown instanceof Response) return thrown;
     throw thrown;
   });
-}
-
-function sessionCookie(response: Response) {
-  const header = response.headers.get("Set-Cookie") ?? "";
-  const match = header.match(/mb_session=([^;]*)/);
-  return match ? `mb_session=${match[1]}` : null;
 }
 
 async function signedIn(roles: Array<Role | { role: Role; regionCode: string | null }>) {

@@ -14,7 +14,7 @@ import * as signInPage from "~/routes/connexion";
 import * as forgotPage from "~/routes/mot-de-passe-oublie";
 import * as resetPage from "~/routes/reinitialiser-mot-de-passe";
 import { samplePdf } from "../fixtures/files";
-import { countMails, countSessions, createUser, lastMail, TEST_PASSWORD, tokenFromMail, uniqueEmail } from "../fixtures/users";
+import { countMails, countSessions, createUser, lastMail, sessionCookie, TEST_PASSWORD, tokenFromMail, uniqueEmail } from "../fixtures/users";
 
 /**
  * What issue 6 asks of the portal's security, over HTTP: the headers of every kind of response,
@@ -157,7 +157,7 @@ const SIGN_IN_PAGE = "/connexion?redirectTo=%2Fcompte";
 const NEW_PASSWORD = "un-tout-nouveau-mot-de-passe";
 
 describe("sessions end on the server", () => {
-  it("a password change from the account page signs out every other device: their cookies get the sign-in page", async () => {
+  it("a password change from the account page signs out every device and renews the session id of the browser that made it", async () => {
     const user = await createUser();
     const [here, laptop, phone] = [await cookieFor(user.id), await cookieFor(user.id), await cookieFor(user.id)];
     const changed = await call(
@@ -167,7 +167,12 @@ describe("sessions end on the server", () => {
     expect([changed.status, changed.headers.get("Location")]).toEqual([302, "/compte"]);
     expect(await accountPageWith(laptop)).toBe(SIGN_IN_PAGE);
     expect(await accountPageWith(phone)).toBe(SIGN_IN_PAGE);
-    expect(await accountPageWith(here)).toBe(200);
+    // The old cookie of this browser is dead too; the answer carries a new session.
+    expect(await accountPageWith(here)).toBe(SIGN_IN_PAGE);
+    const renewed = sessionCookie(changed);
+    expect(renewed).not.toBeNull();
+    expect(renewed).not.toBe(here);
+    expect(await accountPageWith(renewed!)).toBe(200);
     expect(await countSessions(user.id)).toBe(1);
   });
 

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "~db/client.server";
-import { auditLog, mails, roleAssignments, sessions, tokens, users } from "~db/schema";
+import { auditLog, mails, roleAssignments, tokens, users } from "~db/schema";
 import { DomainError } from "~/utils/errors";
 import {
   countMails,
@@ -241,19 +241,18 @@ describe("password reset", () => {
 });
 
 describe("changePassword", () => {
-  it("requires the current password and ends the other sessions only", async () => {
+  it("requires the current password and ends every session of the account, the one in use included", async () => {
     const user = await createUser();
     const current = await signIn({ email: user.email, password: TEST_PASSWORD }, context());
-    const currentId = (await getSession(requestWith(current.cookie)))!.sessionId;
     await startSession(user.id);
 
-    const wrong = await refusal(changePassword(user, currentId, { currentPassword: "pas-le-bon-mot-de-passe", password: NEW_PASSWORD }));
+    const wrong = await refusal(changePassword(user, { currentPassword: "pas-le-bon-mot-de-passe", password: NEW_PASSWORD }));
     expect(wrong.fieldErrors.currentPassword?.[0]).toBe("Le mot de passe actuel est incorrect.");
     expect(await countSessions(user.id)).toBe(2);
 
-    await changePassword(user, currentId, { currentPassword: TEST_PASSWORD, password: NEW_PASSWORD });
-    const remaining = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, user.id));
-    expect(remaining.map((row) => row.id)).toEqual([currentId]);
+    await changePassword(user, { currentPassword: TEST_PASSWORD, password: NEW_PASSWORD });
+    expect(await countSessions(user.id)).toBe(0);
+    expect(await getSession(requestWith(current.cookie))).toBeNull();
     expect(await verifyPassword((await findUser(user.email))!.passwordHash, NEW_PASSWORD)).toBe(true);
   });
 });

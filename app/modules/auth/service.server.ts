@@ -245,8 +245,12 @@ export async function resetPassword(input: Pick<ResetPasswordInput, "token" | "p
   });
 }
 
-/** From the account page: the current password is required; the other devices are signed out. */
-export async function changePassword(actor: SessionUser, currentSessionId: string, input: Pick<ChangePasswordInput, "currentPassword" | "password">, context: AuthContext = {}) {
+/**
+ * From the account page: the current password is required. Every session of the account ends
+ * with the change, the one in use included (ADR 003): a stolen cookie dies with the old
+ * password. The page then signs the person in again under a new session id (startSession).
+ */
+export async function changePassword(actor: SessionUser, input: Pick<ChangePasswordInput, "currentPassword" | "password">, context: AuthContext = {}) {
   const now = clock(context);
   const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.id));
   if (!row || !(await verifyPassword(row.passwordHash, input.currentPassword))) {
@@ -257,7 +261,7 @@ export async function changePassword(actor: SessionUser, currentSessionId: strin
   await transaction(async (tx) => {
     await lockUser(tx, actor.id);
     await tx.update(users).set({ passwordHash }).where(eq(users.id, actor.id));
-    await endSessionsInTransaction(tx, actor.id, { except: currentSessionId });
+    await endSessionsInTransaction(tx, actor.id);
     await revokeTokens(tx, actor.id, "reset_password", now);
     await recordAudit(tx, { actorId: actor.id, action: "user.password_changed", entityType: "user", entityId: actor.id });
   });

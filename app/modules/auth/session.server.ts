@@ -1,5 +1,5 @@
 import { redirect } from "@remix-run/node";
-import { and, eq, isNull, ne } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { db, type Transaction } from "~db/client.server";
 import { roleAssignments, sessions, users, type Role } from "~db/schema";
 import { forbidden } from "~/utils/errors";
@@ -85,12 +85,9 @@ export async function endAllSessions(userId: string) {
 }
 
 /**
- * Ends a user's sessions inside a business transaction (a password reset, a disabled account),
- * so that the change and the sign-out commit together. `except` keeps the session in use (a
- * password changed from the account page ends the other devices' sessions only).
+ * Ends every session of a user inside a business transaction (a password changed or reset, a
+ * disabled account), so that the change and the sign-out commit together.
  */
-export async function endSessionsInTransaction(tx: Transaction, userId: string, options: { except?: string } = {}) {
-  await tx
-    .delete(sessions)
-    .where(options.except ? and(eq(sessions.userId, userId), ne(sessions.id, options.except)) : eq(sessions.userId, userId));
+export async function endSessionsInTransaction(tx: Transaction, userId: string) {
+  await tx.delete(sessions).where(eq(sessions.userId, userId));
 }
