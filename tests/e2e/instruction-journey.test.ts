@@ -222,6 +222,8 @@ test("instruction d'un dossier : corrections, nouveau dépôt, recevabilité, af
 /** « Confier l'évaluation » on the evaluations tab: picks the agent whose option starts with `name`. */
 async function chooseEvaluator(page: Page, grid: "ARS" | "ANCT", name: string) {
   const select = main(page).getByLabel(new RegExp(`^Évaluateur \\(grille ${grid}\\)`, "i"));
+  // The options are read at once, not waited for: wait for the tab to be drawn first.
+  await select.waitFor();
   const option = (await select.locator("option").allTextContents()).find((text) => text.startsWith(name));
   expect(option, `${name} parmi les évaluateurs proposés (grille ${grid}) : ${plain(await main(page).innerText())}`).toBeTruthy();
   await select.selectOption({ label: option! });
