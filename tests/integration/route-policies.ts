@@ -170,6 +170,12 @@ export const ROUTE_POLICIES: Record<string, RoutePolicy> = {
     action: MANAGER_MISSING,
     note: "No batch in the fixtures: a well-formed id that does not exist, 404 for the manager.",
   },
+  "programme.dossiers.$reference.versements.tsx": {
+    url: "/programme/dossiers/:reference/versements",
+    loader: MANAGER,
+    action: MANAGER,
+    note: "The fixture's dossier is not selected: the page says nothing is committed; an empty post is refused by field (400).",
+  },
   "programme.exports.$liste.ts": { url: "/programme/exports/decisions?format=csv", loader: MANAGER },
   "programme.exports._index.tsx": { url: "/programme/exports", loader: MANAGER },
   "programme.exports.subventions-scdl.ts": { url: "/programme/exports/subventions-scdl?format=csv", loader: MANAGER },

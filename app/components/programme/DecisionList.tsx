@@ -70,7 +70,7 @@ export function DecisionList({ decisions, reopening, reopenHref, closeTo, lastRe
             <th scope="col">Décision</th>
             <th scope="col">Montant ou rang</th>
             <th scope="col">Décidée le</th>
-            <th scope="col">Action</th>
+            <th scope="col">Actions</th>
           </tr>
         </thead>
         <tbody>
@@ -90,6 +90,11 @@ export function DecisionList({ decisions, reopening, reopenHref, closeTo, lastRe
                 <td>{decision.outcome === "selected" && decision.awardedCents !== null ? formatEuros(decision.awardedCents) : decision.outcome === "waitlisted" ? `Rang ${decision.waitlistRank}` : "—"}</td>
                 <td>{formatDateTime(new Date(decision.decidedAt))}</td>
                 <td>
+                  {decision.outcome === "selected" ? (
+                    <Link className="fr-link fr-text--sm fr-mr-2w" to={`/programme/dossiers/${encodeURIComponent(decision.reference)}/versements`}>
+                      Versements<span className="fr-sr-only"> du dossier {decision.reference}</span>
+                    </Link>
+                  ) : null}
                   <Link className="fr-link fr-text--sm" to={reopenHref(decision.reference)} preventScrollReset>
                     Rouvrir<span className="fr-sr-only"> la décision sur {decision.reference}</span>
                   </Link>

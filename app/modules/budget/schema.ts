@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OVERRIDE_MODES } from "~db/schema";
+import { OVERRIDE_MODES, PAYMENT_TRANCHES } from "~db/schema";
 import { parseEuros } from "~/utils/money";
 
 /**
@@ -111,3 +111,19 @@ export const ReopenFormSchema = z.object({
   reference,
   motivation: z.string({ error: "Motivez la réouverture de la décision." }).trim().min(1, "Motivez la réouverture de la décision.").max(5_000, "5 000 caractères au plus."),
 });
+
+/** The payment form of a selected dossier, as typed: the tranche, the amount in euros (« 36 600 »), an optional note. */
+export const PaymentFormSchema = z
+  .object({
+    tranche: z.enum(PAYMENT_TRANCHES, { error: "Choisissez la tranche : avance ou solde." }),
+    amount: z.string({ error: "Indiquez le montant versé." }).trim().min(1, "Indiquez le montant versé."),
+    motivation: z.string().trim().max(2_000, "2 000 caractères au plus.").optional(),
+  })
+  .transform((value, context) => {
+    const parsed = parseEuros(value.amount);
+    if (!parsed.ok || parsed.cents === 0) {
+      context.addIssue({ code: "custom", path: ["amount"], message: parsed.ok ? "Le montant versé doit être positif." : parsed.message });
+      return z.NEVER;
+    }
+    return { tranche: value.tranche, amountCents: parsed.cents, motivation: value.motivation || null };
+  });

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { db, transaction, type Executor, type Transaction } from "~db/client.server";
-import { applications, calls, ledgerEntries, waves, type LedgerEntryKind, type PaymentTranche } from "~db/schema";
+import { applications, calls, ledgerEntries, organisations, users, waves, type LedgerEntryKind, type PaymentTranche } from "~db/schema";
 import { recordAudit } from "~/modules/audit/service.server";
 import { hasRole, type SessionUser } from "~/modules/auth/roles";
 import { readCallRules } from "~/modules/calls/schema";
@@ -17,6 +17,7 @@ import {
   checkRelease,
   dossierPosition,
   EMPTY_TOTALS,
+  maxAdvanceCents,
   summarize,
   type Balance,
   type DossierPosition,
@@ -111,7 +112,7 @@ async function dossierWaveId(tx: Transaction, dossier: LockedDossier, requested?
   return first?.waveId ?? requested ?? dossier.waveId;
 }
 
-async function callRules(tx: Transaction, callId: string) {
+async function callRules(tx: Executor, callId: string) {
   const [call] = await tx.select({ rules: calls.rules }).from(calls).where(eq(calls.id, callId));
   return readCallRules(call?.rules);
 }
@@ -312,6 +313,39 @@ export async function dossierLedgerPosition(actor: SessionUser, reference: strin
   const [dossier] = await db.select({ id: applications.id }).from(applications).where(eq(applications.reference, reference));
   if (!dossier) throw dossierNotFound();
   return dossierPositionIn(db, dossier.id);
+}
+
+/**
+ * The payments page of a dossier: who it is, where it stands in the ledger, how much advance
+ * the call still allows, and every payment recorded (newest first).
+ */
+export async function dossierPayments(actor: SessionUser, reference: string) {
+  assertProgramManager(actor);
+  const [dossier] = await db
+    .select({ id: applications.id, reference: applications.reference, title: applications.title, callId: applications.callId, status: applications.status, organisationName: organisations.name })
+    .from(applications)
+    .innerJoin(organisations, eq(organisations.id, applications.organisationId))
+    .where(eq(applications.reference, reference));
+  if (!dossier) throw dossierNotFound();
+  const [position, rules, payments] = await Promise.all([
+    dossierPositionIn(db, dossier.id),
+    callRules(db, dossier.callId),
+    db
+      .select({ id: ledgerEntries.id, at: ledgerEntries.createdAt, tranche: ledgerEntries.tranche, amountCents: ledgerEntries.amountCents, motivation: ledgerEntries.motivation, actorName: users.name })
+      .from(ledgerEntries)
+      .innerJoin(users, eq(users.id, ledgerEntries.actorId))
+      .where(and(eq(ledgerEntries.applicationId, dossier.id), eq(ledgerEntries.kind, "payment")))
+      .orderBy(sql`${ledgerEntries.id} desc`),
+  ]);
+  const advanceCeilingCents = maxAdvanceCents(position.committedCents, rules.advanceSharePercent);
+  return {
+    dossier: { reference: dossier.reference, title: dossier.title, status: dossier.status, organisationName: dossier.organisationName },
+    position,
+    advanceSharePercent: rules.advanceSharePercent,
+    /** What may still be paid as an advance: nothing once the balance has started. */
+    advanceLeftCents: position.balancePaidCents > 0 ? 0 : Math.max(0, Math.min(advanceCeilingCents - position.advancePaidCents, position.unpaidCents)),
+    payments,
+  };
 }
 
 /** Per-région figures of the entries matching `where`, sorted by région name. */
