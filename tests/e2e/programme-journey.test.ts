@@ -123,6 +123,21 @@ test("décision de la vague 1 : dérogations justifiées, décision appliquée, 
   await main(manager).getByRole("table", { name: "Décisions en vigueur sur la vague" }).waitFor();
   await step(manager, "decision-appliquee");
 
+  // A selected dossier's advance: the form proposes the call's 30 %, the ledger records it.
+  const paymentLinks = main(manager).getByRole("link", { name: /^Versements du dossier MB-/ });
+  const paidReference = ((await paymentLinks.last().innerText()).match(/MB-[\w-]+/) ?? [""])[0];
+  expect(paidReference).not.toBe(TOP_DOSSIER);
+  await paymentLinks.last().click();
+  await main(manager).getByRole("heading", { level: 1, name: `Versements du dossier ${paidReference}` }).waitFor();
+  const proposed = await main(manager).getByLabel(/^Montant versé/).inputValue();
+  expect(proposed).toMatch(/^\d[\d ]*$/);
+  await main(manager).getByLabel(/^Référence ou commentaire/).fill("Ordre de paiement 2026-0412");
+  await main(manager).getByRole("button", { name: "Enregistrer le versement" }).click();
+  expect(await toast(manager, "Versement enregistré")).toContain(`${proposed} € versés au titre de l'avance`);
+  const history = main(manager).getByRole("table", { name: "Versements enregistrés" });
+  expect(plain(await history.innerText())).toMatch(/Avance\s+[\d ]+ €\s+Alex Programme\s+Ordre de paiement 2026-0412/);
+  await step(manager, "versement-avance");
+
   // The letters: the outbox shows them, the mails are previewed, the sending runs to its end.
   await manager.goto("/programme/courriers");
   await main(manager).getByRole("heading", { level: 2, name: /^Vague 1 : \d+ courriers à envoyer$/ }).waitFor();
