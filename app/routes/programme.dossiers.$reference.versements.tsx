@@ -43,6 +43,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
 }
 
+function PaymentForm({ suggested, lastResult }: { suggested: { tranche: string; amount: string; motivation: string }; lastResult: FormReply | null }) {
+  const { fields, formProps, summary } = useValidatedForm({ id: "versement", schema: PaymentFormSchema, lastResult, defaultValue: suggested });
+  return (
+    <>
+      <ErrorSummary {...summary} labels={{ tranche: "Tranche", amount: "Montant versé", motivation: "Référence ou commentaire" }} />
+      <Form method="post" {...formProps}>
+        <SelectField field={fields.tranche} label="Tranche" options={[{ value: "advance", label: "Avance" }, { value: "balance", label: "Solde" }]} />
+        <TextField field={fields.amount} label="Montant versé (€)" hint="En euros, par exemple 36 600 ou 36 600,50." />
+        <TextField field={fields.motivation} label="Référence ou commentaire (facultatif)" hint="Par exemple le numéro de l'ordre de paiement." />
+        <SubmitButton>Enregistrer le versement</SubmitButton>
+      </Form>
+    </>
+  );
+}
+
 export default function Payments() {
   const { dossier, position, advanceSharePercent, advanceLeftCents, payments } = useLoaderData<typeof loader>();
   const lastResult = useActionData<FormReply>();
@@ -51,7 +66,6 @@ export default function Payments() {
     advanceLeftCents > 0
       ? { tranche: "advance", amount: centsToInput(advanceLeftCents), motivation: "" }
       : { tranche: "balance", amount: position.unpaidCents > 0 ? centsToInput(position.unpaidCents) : "", motivation: "" };
-  const { fields, formProps, summary } = useValidatedForm({ id: "versement", schema: PaymentFormSchema, lastResult, defaultValue: suggested });
   const figures: Array<[string, string]> = [
     ["Engagé", formatEuros(position.committedCents)],
     ["Avance versée", formatEuros(position.advancePaidCents)],
@@ -82,13 +96,8 @@ export default function Payments() {
       {position.unpaidCents > 0 ? (
         <section aria-labelledby="nouveau-versement" className="fr-mb-6w">
           <h2 id="nouveau-versement">Enregistrer un versement</h2>
-          <ErrorSummary {...summary} labels={{ tranche: "Tranche", amount: "Montant versé", motivation: "Référence ou commentaire" }} />
-          <Form method="post" {...formProps}>
-            <SelectField field={fields.tranche} label="Tranche" options={[{ value: "advance", label: "Avance" }, { value: "balance", label: "Solde" }]} />
-            <TextField field={fields.amount} label="Montant versé (€)" hint="En euros, par exemple 36 600 ou 36 600,50." />
-            <TextField field={fields.motivation} label="Référence ou commentaire (facultatif)" hint="Par exemple le numéro de l'ordre de paiement." />
-            <SubmitButton>Enregistrer le versement</SubmitButton>
-          </Form>
+          {/* A new payment recorded: a fresh form, proposing the next tranche due. */}
+          <PaymentForm key={payments.length} suggested={suggested} lastResult={lastResult ?? null} />
         </section>
       ) : (
         <p className="fr-mb-6w">{position.committedCents > 0 ? "L'engagement est entièrement versé." : "Aucun montant n'est engagé pour ce dossier : il n'y a rien à verser."}</p>

@@ -136,6 +136,8 @@ test("décision de la vague 1 : dérogations justifiées, décision appliquée, 
   expect(await toast(manager, "Versement enregistré")).toContain(`${proposed} € versés au titre de l'avance`);
   const history = main(manager).getByRole("table", { name: "Versements enregistrés" });
   expect(plain(await history.innerText())).toMatch(/Avance\s+[\d ]+ €\s+Alex Programme\s+Ordre de paiement 2026-0412/);
+  // The form now proposes the balance: the advance is used up.
+  expect(await main(manager).getByLabel("Tranche").inputValue()).toBe("balance");
   await step(manager, "versement-avance");
 
   // The letters: the outbox shows them, the mails are previewed, the sending runs to its end.
