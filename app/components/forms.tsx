@@ -145,7 +145,7 @@ export function ErrorSummary<Form extends Record<string, unknown>>({
   );
 }
 
-type TextFieldType = "text" | "email" | "password" | "search";
+type TextFieldType = "text" | "email" | "password" | "search" | "date" | "time";
 
 /**
  * A DSFR input bound to a conform field: its error is the DSFR « error » state with the message
@@ -157,12 +157,15 @@ export function TextField<Form extends Record<string, unknown>>({
   hint,
   type = "text",
   autoComplete,
+  inputMode,
 }: {
   field: FieldMetadata<string | undefined, Form, string[]>;
   label: string;
   hint?: ReactNode;
   type?: TextFieldType;
   autoComplete?: string;
+  /** The phone keyboard for amounts and counts typed as text (« 5 000 000 »). */
+  inputMode?: "numeric" | "decimal";
 }) {
   const { key, ...inputProps } = getInputProps(field, { type, ariaAttributes: false, value: type !== "password" });
   const errors = field.errors ?? [];
@@ -176,6 +179,7 @@ export function TextField<Form extends Record<string, unknown>>({
       nativeInputProps={{
         ...inputProps,
         autoComplete,
+        inputMode,
         spellCheck: type === "email" || type === "password" ? false : undefined,
         "aria-invalid": errors.length > 0 ? true : undefined,
       }}

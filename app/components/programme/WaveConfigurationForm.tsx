@@ -1,8 +1,6 @@
-import { Input } from "@codegouvfr/react-dsfr/Input";
-import { getInputProps, type FieldMetadata } from "@conform-to/react";
+import type { FieldMetadata } from "@conform-to/react";
 import { Form } from "@remix-run/react";
-import type { ReactNode } from "react";
-import { ErrorSummary, SubmitButton, useValidatedForm } from "~/components/forms";
+import { ErrorSummary, SubmitButton, TextField, useValidatedForm } from "~/components/forms";
 import { quotaField, WaveConfigurationSchema } from "~/modules/calls/waves";
 import { REGIONS } from "~/modules/geo/regions";
 import type { FormReply } from "~/utils/forms.server";
@@ -18,22 +16,6 @@ const LABELS: Record<string, string> = {
   busTarget: "Objectif de médicobus",
   ...Object.fromEntries(REGIONS.map((region) => [quotaField(region.code), `Quota indicatif — ${region.name}`])),
 };
-
-/** A DSFR input of any HTML type bound to a conform field, its error under it and named by aria-describedby. */
-function Field({ field, label, hint, type = "text", inputMode }: { field: FieldMetadata<string | undefined, Record<string, unknown>, string[]>; label: string; hint?: ReactNode; type?: "text" | "date" | "time"; inputMode?: "numeric" | "decimal" }) {
-  const { key, ...inputProps } = getInputProps(field, { type, ariaAttributes: false });
-  const errors = field.errors ?? [];
-  return (
-    <Input
-      key={key}
-      label={label}
-      hintText={hint}
-      state={errors.length > 0 ? "error" : "default"}
-      stateRelatedMessage={errors.join(" ")}
-      nativeInputProps={{ ...inputProps, inputMode, "aria-invalid": errors.length > 0 ? true : undefined }}
-    />
-  );
-}
 
 export interface WaveConfigurationValues {
   opensOn: string;
@@ -73,13 +55,13 @@ export function WaveConfigurationForm({ lastResult, current, waveTitle }: { last
             Calendrier (heure de Paris)
           </legend>
           <div className="fr-fieldset__element fr-col-12 fr-col-md-4">
-            <Field field={field("opensOn")} label={LABELS.opensOn} hint="Les dépôts sont possibles dès 0 h 00 ce jour-là." type="date" />
+            <TextField field={field("opensOn")} label={LABELS.opensOn} hint="Les dépôts sont possibles dès 0 h 00 ce jour-là." type="date" />
           </div>
           <div className="fr-fieldset__element fr-col-12 fr-col-md-4">
-            <Field field={field("closesOn")} label={LABELS.closesOn} type="date" />
+            <TextField field={field("closesOn")} label={LABELS.closesOn} type="date" />
           </div>
           <div className="fr-fieldset__element fr-col-12 fr-col-md-4">
-            <Field field={field("closingTime")} label={LABELS.closingTime} hint="Par exemple 12:00 : à cette heure précise, la vague est close." type="time" />
+            <TextField field={field("closingTime")} label={LABELS.closingTime} hint="Par exemple 12:00 : à cette heure précise, la vague est close." type="time" />
           </div>
         </fieldset>
         <fieldset className="fr-fieldset" aria-labelledby="enveloppe-legend">
@@ -87,10 +69,10 @@ export function WaveConfigurationForm({ lastResult, current, waveTitle }: { last
             Budget et objectif
           </legend>
           <div className="fr-fieldset__element fr-col-12 fr-col-md-6">
-            <Field field={field("budget")} label={LABELS.budget} hint="En euros, par exemple 5 000 000." inputMode="decimal" />
+            <TextField field={field("budget")} label={LABELS.budget} hint="En euros, par exemple 5 000 000." inputMode="decimal" />
           </div>
           <div className="fr-fieldset__element fr-col-12 fr-col-md-6">
-            <Field field={field("busTarget")} label={LABELS.busTarget} hint="Nombre de médicobus à financer sur la vague." inputMode="numeric" />
+            <TextField field={field("busTarget")} label={LABELS.busTarget} hint="Nombre de médicobus à financer sur la vague." inputMode="numeric" />
           </div>
         </fieldset>
         <fieldset className="fr-fieldset" aria-labelledby="quotas-legend">
@@ -100,7 +82,7 @@ export function WaveConfigurationForm({ lastResult, current, waveTitle }: { last
           </legend>
           {REGIONS.map((region) => (
             <div key={region.code} className="fr-fieldset__element fr-col-12 fr-col-sm-6 fr-col-md-4">
-              <Field field={field(quotaField(region.code))} label={region.name} inputMode="numeric" />
+              <TextField field={field(quotaField(region.code))} label={region.name} inputMode="numeric" />
             </div>
           ))}
         </fieldset>
