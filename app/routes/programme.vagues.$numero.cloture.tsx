@@ -45,11 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const manager = await requireRole(request, "program_manager");
   const outlook = await closingOutlook(manager, params.numero);
   const motivation = String((await request.formData()).get("motivation") ?? "").trim();
-  const title = outlook.wave.title.toLowerCase();
-  if (outlook.closure) return json({ error: `La ${title} est déjà clôturée.` }, { status: 409 });
-  if (outlook.undecided > 0) {
-    return json({ error: `${outlook.undecided === 1 ? "Un dossier instruit attend" : `${outlook.undecided} dossiers instruits attendent`} encore une décision sur la ${title} : appliquez la décision avant de clôturer.` }, { status: 409 });
-  }
+  // Already closed, or dossiers still undecided: closeWave refuses it (409) under the waves' locks.
   if (motivation.length > 5000) return json({ error: "Le commentaire fait plus de 5 000 caractères." }, { status: 400 });
   let summary;
   try {

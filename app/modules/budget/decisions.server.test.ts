@@ -247,6 +247,19 @@ describe("withdrawal and closing a wave", () => {
     expect(await statusOf(first.id)).toBe("selected");
     const [audit] = await db.select().from(auditLog).where(and(eq(auditLog.action, "wave.close"), eq(auditLog.entityId, setup.wave1.id)));
     expect(audit.data).toMatchObject({ carriedCents: 200_000_00, waitlistCarried: 2, motivation: "Clôture de la vague 1 après le comité" });
+
+    // Closed once: a second closing is refused by the service itself, and moves nothing.
+    const again = await refusal(closeWave(setup.manager, { fromWaveId: setup.wave1.id, toWaveId: setup.wave2.id }));
+    expect([again.status, again.message]).toEqual([409, "La vague 1 est déjà clôturée."]);
+    expect((await waveBalances(setup.manager, setup.wave2.id)).balance).toMatchObject({ committedCents: 120_000_00, availableCents: 5_200_000_00 });
+  });
+
+  it("refuses to close a wave whose reviewed dossiers still wait for a decision, carrying nothing", async () => {
+    const setup = await createBudgetSetup();
+    await createBudgetDossiers(setup, setup.wave1.id, [{ status: "reviewed", consolidatedScore: 70_00, arsScore: 70_00, anctScore: 70_00 }]);
+    const refused = await refusal(closeWave(setup.manager, { fromWaveId: setup.wave1.id, toWaveId: setup.wave2.id }));
+    expect([refused.status, refused.message]).toEqual([409, "Un dossier instruit attend encore une décision sur la vague 1 : appliquez la décision avant de clôturer."]);
+    expect((await db.select().from(ledgerEntries).where(eq(ledgerEntries.waveId, setup.wave1.id)))).toEqual([]);
   });
 });
 

@@ -291,6 +291,17 @@ export async function releaseForWithdrawal(tx: Transaction, actor: SessionUser, 
   return { releasedCents: released?.amountCents ?? 0, releasedBuses: released?.buses ?? 0 };
 }
 
+/** A wave closes once, and only when every reviewed dossier of it has a decision (none is left behind). */
+async function assertClosable(tx: Transaction, wave: { id: string; title: string }) {
+  const title = wave.title.toLowerCase();
+  const [closed] = await tx.select({ id: auditLog.id }).from(auditLog).where(and(eq(auditLog.action, "wave.close"), eq(auditLog.entityType, "wave"), eq(auditLog.entityId, wave.id))).limit(1);
+  if (closed) throw new DomainError("wave_closed", 409, `La ${title} est déjà clôturée.`);
+  const [{ undecided }] = await tx.select({ undecided: sql<number>`count(*)::int` }).from(applications).where(and(eq(applications.waveId, wave.id), eq(applications.status, "reviewed")));
+  if (undecided > 0) {
+    throw new DomainError("undecided_dossiers", 409, `${undecided === 1 ? "Un dossier instruit attend" : `${undecided} dossiers instruits attendent`} encore une décision sur la ${title} : appliquez la décision avant de clôturer.`);
+  }
+}
+
 /**
  * Closes a wave on the manager's confirmation, in one transaction: what its budget and bus
  * target have left goes to the next wave (ledger carry-over), and its reserve list follows,
@@ -312,6 +323,9 @@ export async function closeWave(actor: SessionUser, input: { fromWaveId: string;
     const carried = await carryOverInTransaction(tx, actor, { fromWaveId: input.fromWaveId, toWaveId: input.toWaveId, motivation: input.motivation });
     const locked = await lockWaves(tx, [input.fromWaveId, input.toWaveId]);
     const to = locked.get(input.toWaveId)!;
+    // Checked under the waves' locks, so that two managers closing at once close it once: a
+    // refusal here rolls back the carry-over above.
+    await assertClosable(tx, locked.get(input.fromWaveId)!);
     const [last] = await tx
       .select({ rank: sql<number | null>`max(${decisions.waitlistRank})` })
       .from(decisions)
