@@ -1,0 +1,41 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { LoadFigures } from "./load";
+
+export const HEADING = "## Routes sous charge";
+/** The target of issue 6: each hot route's p95 at most twice its floor's, judged on the data request. */
+export const TARGET_RATIO = 2;
+
+export interface MeasuredRoute {
+  label: string;
+  request: "données" | "document" | "enregistrement";
+  path: string;
+  portal: LoadFigures;
+  floor: LoadFigures;
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+export const ratioOf = (route: MeasuredRoute) => route.portal.p95 / route.floor.p95;
+/** The ≤ 2× target is judged on the like-for-like requests: the loader's data and the autosave (JSON both sides). */
+export const judged = (route: MeasuredRoute) => route.request !== "document";
+
+export function tableOf(routes: MeasuredRoute[]) {
+  const rows = routes.map((route) => {
+    const ratio = ratioOf(route);
+    const verdict = judged(route) ? (ratio <= TARGET_RATIO ? "atteint" : "**non atteint**") : "indicatif";
+    return `| ${route.label} | ${route.request} | ${ms(route.portal.p50)} / ${ms(route.portal.p95)} / ${ms(route.portal.p99)} | ${route.portal.requestsPerSecond.toFixed(0)} | ${route.portal.errors} | ${ms(route.floor.p50)} / ${ms(route.floor.p95)} / ${ms(route.floor.p99)} | ${route.floor.requestsPerSecond.toFixed(0)} | ${route.floor.errors} | ${ratio.toFixed(2)} | ${verdict} |`;
+  });
+  return [
+    "| route | requête | portail p50 / p95 / p99 | portail req/s | portail erreurs | plancher p50 / p95 / p99 | plancher req/s | plancher erreurs | p95 portail / plancher | objectif ≤ 2× |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
+}
+
+/** Other benchmarks write their own sections of the same file: only this one is replaced. */
+export function writeSection(file: string, section: string) {
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Mesures de performance\n";
+  const start = current.indexOf(`${HEADING}\n`);
+  const end = start === -1 ? -1 : current.indexOf("\n## ", start + HEADING.length);
+  const next = start === -1 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${end === -1 ? "" : current.slice(end)}`;
+  writeFileSync(file, next.endsWith("\n") ? next : `${next}\n`);
+}
