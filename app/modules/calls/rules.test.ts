@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { waveClosing, waveState } from "./rules";
-import { zonedInstant, zonedToday } from "./time";
+import { formatDateTime, formatDay, zonedInstant, zonedToday } from "./time";
 
 const wave = { opensOn: "2024-01-15", closesOn: "2024-03-29", closingTime: "12:00", timeZone: "Europe/Paris" };
 
@@ -20,6 +20,21 @@ describe("zonedInstant", () => {
   it("handles overseas zones", () => {
     expect(zonedInstant("2024-03-29", "12:00", "America/Guadeloupe").toISOString()).toBe("2024-03-29T16:00:00.000Z");
     expect(zonedInstant("2024-03-29", "12:00", "Indian/Reunion").toISOString()).toBe("2024-03-29T08:00:00.000Z");
+  });
+});
+
+describe("formatters kept per time zone", () => {
+  it("answer each zone's wall clock when zones alternate", () => {
+    const instant = new Date("2024-03-29T23:30:00Z");
+    for (let round = 0; round < 2; round++) {
+      expect(zonedToday("Europe/Paris", instant)).toBe("2024-03-30");
+      expect(zonedToday("America/Guadeloupe", instant)).toBe("2024-03-29");
+      expect(formatDateTime(instant, "Europe/Paris")).toBe("30 mars 2024 à 00:30");
+      expect(formatDateTime(instant, "Indian/Reunion")).toBe("30 mars 2024 à 03:30");
+      expect(formatDay(instant, "America/Guadeloupe")).toBe("29 mars 2024");
+      expect(zonedInstant("2024-03-29", "12:00", "Indian/Reunion").toISOString()).toBe("2024-03-29T08:00:00.000Z");
+      expect(zonedInstant("2024-03-29", "12:00", "Europe/Paris").toISOString()).toBe("2024-03-29T11:00:00.000Z");
+    }
   });
 });
 

@@ -4,8 +4,25 @@
  * computed with the time-zone database that Intl carries, never with a fixed offset.
  */
 
+/**
+ * Building an Intl.DateTimeFormat loads the locale and time-zone data: it costs far more than
+ * formatting with it (a list of dossiers, each with its deadline, spent most of its time there).
+ * One formatter per kind and time zone, built on first use and kept for the life of the process.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(kind: string, locale: string, options: Intl.DateTimeFormatOptions & { timeZone: string }) {
+  const key = `${kind}|${options.timeZone}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 function offsetMinutes(instant: number, timeZone: string) {
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const parts = formatter("offset", "en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",
@@ -33,19 +50,19 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
 
 /** Today's date (YYYY-MM-DD) on the wall clock of `timeZone`. */
 export function zonedToday(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return formatter("today", "en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
 
 /** « 15 mars 2024 à 12:00 » in the given zone. */
 export function formatDateTime(instant: Date, timeZone = "Europe/Paris") {
-  return new Intl.DateTimeFormat("fr-FR", { timeZone, dateStyle: "long", timeStyle: "short" }).format(instant);
+  return formatter("dateTime", "fr-FR", { timeZone, dateStyle: "long", timeStyle: "short" }).format(instant);
 }
 
 /** « 15 mars 2024 »: the day of an instant on the wall clock of `timeZone`. */
 export function formatDay(instant: Date, timeZone = "Europe/Paris") {
-  return new Intl.DateTimeFormat("fr-FR", { timeZone, dateStyle: "long" }).format(instant);
+  return formatter("day", "fr-FR", { timeZone, dateStyle: "long" }).format(instant);
 }
 
 export function formatDate(date: string) {
-  return new Intl.DateTimeFormat("fr-FR", { timeZone: "UTC", dateStyle: "long" }).format(new Date(`${date}T00:00:00Z`));
+  return formatter("day", "fr-FR", { timeZone: "UTC", dateStyle: "long" }).format(new Date(`${date}T00:00:00Z`));
 }
