@@ -25,6 +25,12 @@ const EnvSchema = z.object({
   PORTAL_MODE: z.enum(["demo", "production"]).default("demo"),
   /** Whether this process runs the background jobs (mail delivery, reminders). */
   JOBS: z.enum(["on", "off"]).default("on"),
+  /**
+   * First retry delay of a failed job, in seconds, doubling at each retry (pg-boss's per-job
+   * `retryDelay`). 5 rides out a 20–40 minute outage; the fault scripts shorten it to see a
+   * recovery in seconds.
+   */
+  JOBS_RETRY_DELAY: z.coerce.number().int().min(1).max(3600).default(5),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -7,10 +7,11 @@ export const JOBS_SCHEMA = "pgboss";
 
 /**
  * Retries of every job unless the sender says otherwise: 8 retries with a doubling delay from
- * 5 s (pg-boss adds jitter), so a job keeps trying for roughly 20 to 40 minutes, long enough to
- * ride out an SMTP or database restart, short enough for a failure to surface the same day.
+ * 5 s (JOBS_RETRY_DELAY; pg-boss adds jitter), so a job keeps trying for roughly 20 to 40
+ * minutes, long enough to ride out an SMTP or database restart, short enough for a failure to
+ * surface the same day. The options travel with each job, so the sender's setting is the one used.
  */
-export const RETRY_DEFAULTS = { retryLimit: 8, retryDelay: 5, retryBackoff: true } as const satisfies PgBoss.RetryOptions;
+export const RETRY_DEFAULTS = { retryLimit: 8, retryDelay: env.JOBS_RETRY_DELAY, retryBackoff: true } as const satisfies PgBoss.RetryOptions;
 
 /**
  * « producer »: only sends jobs (a web process with JOBS=off, a script, a test); it needs the
