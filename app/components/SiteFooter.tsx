@@ -13,7 +13,7 @@ export function SiteFooter() {
         </>
       }
       homeLinkProps={{ to: "/", title: "Accueil — Portail Médicobus" }}
-      accessibility="partially compliant"
+      accessibility="non compliant"
       accessibilityLinkProps={{ to: "/accessibilite" }}
       termsLinkProps={{ to: "/mentions-legales" }}
       contentDescription="Le Portail Médicobus permet aux porteurs de projet de déposer leur dossier, aux agents des ARS et de l'ANCT de l'instruire et à l'équipe programme de décider du financement de 100 médicobus."
