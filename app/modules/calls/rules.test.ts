@@ -38,6 +38,15 @@ describe("formatters kept per time zone", () => {
   });
 });
 
+describe("zonedInstant kept once computed", () => {
+  it("gives the same instant again, as a Date the caller may change without changing the next answer", () => {
+    const first = zonedInstant("2024-10-27", "12:00", "Europe/Paris");
+    first.setTime(0);
+    expect(zonedInstant("2024-10-27", "12:00", "Europe/Paris").toISOString()).toBe("2024-10-27T11:00:00.000Z");
+    expect(zonedInstant("2024-10-27", "12:00", "America/Guadeloupe").toISOString()).toBe("2024-10-27T16:00:00.000Z");
+  });
+});
+
 describe("waveState", () => {
   it("is upcoming before the opening day, open until the closing instant, closed from it", () => {
     expect(waveState(wave, new Date("2024-01-14T22:59:59Z"))).toBe("upcoming");

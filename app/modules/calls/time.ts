@@ -37,15 +37,28 @@ function offsetMinutes(instant: number, timeZone: string) {
   return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
 }
 
+/**
+ * Instants already computed, by wall time and zone: a page lists many dossiers of few waves, and
+ * each dossier's deadline is the same few wave closings. Bounded: emptied when full.
+ */
+const instants = new Map<string, number>();
+const INSTANTS_KEPT = 1000;
+
 /** The instant at which the wall clock of `timeZone` shows `date` (YYYY-MM-DD) at `time` (HH:MM). */
 export function zonedInstant(date: string, time: string, timeZone: string): Date {
+  const key = `${date}T${time}|${timeZone}`;
+  const known = instants.get(key);
+  if (known !== undefined) return new Date(known);
   const [year, month, day] = date.split("-").map(Number);
   const [hour, minute] = time.split(":").map(Number);
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   // First guess with the offset at the wall time read as UTC, then correct once: this lands
   // on the right side of a daylight-saving change.
   const first = wall - offsetMinutes(wall, timeZone) * 60_000;
-  return new Date(wall - offsetMinutes(first, timeZone) * 60_000);
+  const instant = wall - offsetMinutes(first, timeZone) * 60_000;
+  if (instants.size >= INSTANTS_KEPT) instants.clear();
+  instants.set(key, instant);
+  return new Date(instant);
 }
 
 /** Today's date (YYYY-MM-DD) on the wall clock of `timeZone`. */
