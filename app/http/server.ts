@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -47,7 +48,12 @@ export async function startHttpServer(options: { mode: "production" | "developme
   } else {
     const buildDir = path.resolve("build");
     app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
-    app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
+    // The client build holds /assets and whatever public/ had: list its top-level names once at
+    // start, so that a page request does not cost a failed stat of the disk before reaching Remix.
+    const clientDir = path.join(buildDir, "client");
+    const clientNames = new Set(readdirSync(clientDir).filter((name) => name !== "assets"));
+    const publicFiles = express.static(clientDir, { maxAge: "1h" });
+    app.use((req, res, next) => (clientNames.has(req.path.split("/")[1] ?? "") ? publicFiles(req, res, next) : next()));
     build = (await import(/* @vite-ignore */ pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
   }
 
