@@ -82,12 +82,33 @@ export async function ensureQueue(name: string): Promise<PgBoss> {
   const queue = activeQueue("producer");
   let created = queue.queues.get(name);
   if (!created) {
-    created = queue.started.then((boss) => boss.createQueue(name));
+    created = queue.started.then((boss) => createQueueOnce(boss, name));
     queue.queues.set(name, created);
     created.catch(() => queue.queues.delete(name));
   }
   await created;
   return queue.started;
+}
+
+/**
+ * What PostgreSQL answers when two processes create the same queues at the same moment (both
+ * starting on a fresh database): pg-boss's create_queue inserts the queue row and attaches a
+ * partition to its job table in one transaction, and two of them deadlock (40P01) or collide on
+ * the new row or table (23505, 42P07). The other process has created it, or is about to: asking
+ * again is safe, create_queue does nothing for a queue that exists.
+ */
+const CONCURRENT_CREATION = new Set(["40P01", "23505", "42P07"]);
+
+export async function createQueueOnce(boss: PgBoss, name: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(name);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !CONCURRENT_CREATION.has((error as { code?: string }).code ?? "")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+    }
+  }
 }
 
 /**
