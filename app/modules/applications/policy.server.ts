@@ -3,6 +3,7 @@ import { db, type Executor } from "~db/client.server";
 import { applications, memberships } from "~db/schema";
 import type { SessionUser } from "~/modules/auth/roles";
 import { DomainError } from "~/utils/errors";
+import { isUuid } from "~/utils/uuid";
 
 export function dossierNotFound(): never {
   throw new DomainError("dossier_not_found", 404, "Dossier introuvable.");
@@ -24,6 +25,7 @@ export async function findDossierForMember(user: SessionUser, reference: string,
 }
 
 export async function assertMemberOf(user: SessionUser, organisationId: string, executor: Executor = db) {
+  if (!isUuid(organisationId)) throw new DomainError("organisation_not_found", 404, "Organisation introuvable.");
   const [row] = await executor
     .select({ role: memberships.role })
     .from(memberships)

@@ -55,6 +55,13 @@ describe("drafts and autosave", () => {
     expect(await countRows(applications)).toBe(before);
   });
 
+  it.each(["㌉", "not-a-uuid", "1", `${"0".repeat(8)}-0000-0000-0000-00000000000Z`])("refuses a draft for a forged organisation id %j as not found (404, not a database error)", async (forged) => {
+    const before = await countRows(applications);
+    const error = await refusal(createDraft(owner, { organisationId: forged, callId: setup.call.id }));
+    expect([error.status, error.message]).toEqual([404, "Organisation introuvable."]);
+    expect(await countRows(applications)).toBe(before);
+  });
+
   it("saves a section, bumps the version and derives the figures", async () => {
     const draft = await createDraft(owner, { organisationId, callId: setup.call.id });
     const saved = await saveSection(owner, draft.reference, { section: "territoire", data: completeFormData().territoire, version: 1 });
