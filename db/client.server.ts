@@ -1,11 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
@@ -98,7 +96,13 @@ function refuseOuterUseInsideTransaction(client: PGlite) {
   }
 }
 
-function connectPglite(dataDir: string): Connection {
+/*
+ * The embedded engine is loaded only when it is the one in use: PGlite (PostgreSQL compiled to
+ * WASM) and drizzle's driver for it weigh about 45 MB of a process's memory, which a server on
+ * PostgreSQL would otherwise carry for nothing (docs/benchmarks.md, « Exports »).
+ */
+async function connectPglite(dataDir: string): Promise<Connection> {
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import("@electric-sql/pglite"), import("drizzle-orm/pglite")]);
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const client = new PGlite(inMemory ? dataDir : path.resolve(dataDir, "pglite"));
@@ -118,6 +122,7 @@ function connectPglite(dataDir: string): Connection {
       },
     },
     async migrate() {
+      const { migrate: migratePglite } = await import("drizzle-orm/pglite/migrator");
       await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
     },
     async ping() {
@@ -135,32 +140,36 @@ function connectPglite(dataDir: string): Connection {
  * folder would corrupt it, and two postgres.js pools would double the connections.
  */
 const globalKey = Symbol.for("medicobus.database");
-type GlobalWithDb = typeof globalThis & { [globalKey]?: Connection };
+/** The promise is what is shared, so that two graphs importing this module at once still open one connection. */
+type GlobalWithDb = typeof globalThis & { [globalKey]?: Promise<Connection> };
 
-function connection(): Connection {
+function connection(): Promise<Connection> {
   const store = globalThis as GlobalWithDb;
-  store[globalKey] ??= env.DATABASE_URL ? connectPostgres(env.DATABASE_URL) : connectPglite(env.DATA_DIR);
+  store[globalKey] ??= env.DATABASE_URL ? Promise.resolve(connectPostgres(env.DATABASE_URL)) : connectPglite(env.DATA_DIR);
   return store[globalKey];
 }
 
-export const db: Database = connection().db;
-export const sqlRunner: SqlRunner = connection().sql;
-export const databaseEngine = connection().engine;
+// Top-level await: the embedded engine is imported on demand, and every module that imports
+// `db` gets it ready to use, as before.
+const opened = await connection();
+export const db: Database = opened.db;
+export const sqlRunner: SqlRunner = opened.sql;
+export const databaseEngine = opened.engine;
 
 export async function migrateDatabase() {
-  await connection().migrate();
+  await (await connection()).migrate();
 }
 
 /** Throws when the database does not answer; used by /healthz. */
 export async function pingDatabase() {
-  await connection().ping();
+  await (await connection()).ping();
 }
 
 export async function closeDatabase() {
   const store = globalThis as GlobalWithDb;
   const current = store[globalKey];
   delete store[globalKey];
-  await current?.close();
+  await (await current)?.close();
 }
 
 type AfterCommit = (task: () => Promise<unknown> | unknown) => void;

@@ -359,7 +359,3 @@ export function renderDecisionLetter(
 ): Promise<Buffer> {
   return renderPdf(<DecisionLetterDocument data={data} />);
 }
-
-/** The file name the letter is downloaded and attached under. */
-export const decisionLetterFileName = (reference: string) =>
-  `decision-${reference}.pdf`;

@@ -33,3 +33,6 @@ export const pdfParisDateTime = (iso: string) => `${pdfText(formatDateTime(new D
 export function pdfSiret(siret: string) {
   return /^\d{14}$/.test(siret) ? `${siret.slice(0, 3)}\u00a0${siret.slice(3, 6)}\u00a0${siret.slice(6, 9)}\u00a0${siret.slice(9)}` : siret;
 }
+
+/** The file name a decision letter is downloaded and attached under (here, so that naming it does not load the PDF renderer). */
+export const decisionLetterFileName = (reference: string) => `decision-${reference}.pdf`;

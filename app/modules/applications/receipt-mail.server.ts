@@ -5,7 +5,6 @@ import { dossierSubmittedMail } from "~emails/dossier-submitted";
 import { queueMail } from "~emails/send.server";
 import { formatDateTime } from "~/modules/calls/time";
 import { fileStorage } from "~/modules/files/storage.server";
-import { renderReceipt } from "~templates/receipt";
 import { receiptDataFor } from "./receipt.server";
 
 export const SEND_RECEIPT_JOB = "dossier.send-receipt";
@@ -20,6 +19,8 @@ export async function sendSubmissionReceipt(input: { applicationId: string; subm
   const [dossier] = await db.select().from(applications).where(eq(applications.id, input.applicationId));
   // A newer submission (after a correction request) has its own job: this one is stale.
   if (!dossier || dossier.submittedHash !== input.submittedHash || !dossier.submittedAt) return { sent: 0 };
+  // Loaded on the first receipt: the submission path that imports this module needs only the job's name.
+  const { renderReceipt } = await import("~templates/receipt");
   const pdf = await renderReceipt(await receiptDataFor(dossier.id));
   const stored = await fileStorage().put(new Uint8Array(pdf));
   const members = await db

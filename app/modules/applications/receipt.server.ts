@@ -8,7 +8,7 @@ import { findCommune } from "~/modules/geo/communes.server";
 import { regionName } from "~/modules/geo/regions";
 import { ORGANISATION_KIND_LABELS } from "~/modules/organisations/labels";
 import { DomainError } from "~/utils/errors";
-import { renderReceipt, type ReceiptData } from "~templates/receipt";
+import type { ReceiptData } from "~templates/receipt";
 import type { FormData } from "./form";
 import { findDossierForMember } from "./policy.server";
 import { budgetFigures } from "./rules";
@@ -87,5 +87,7 @@ export async function receiptDataFor(dossierId: string): Promise<ReceiptData> {
 export async function renderDossierReceipt(user: SessionUser, reference: string) {
   const dossier = await findDossierForMember(user, reference);
   const data = await receiptDataFor(dossier.id);
+  // The PDF renderer (react-pdf, its fonts, its WASM layout engine) is loaded on the first document, not with the server.
+  const { renderReceipt } = await import("~templates/receipt");
   return { fileName: `recepisse-${dossier.reference}.pdf`, pdf: await renderReceipt(data) };
 }

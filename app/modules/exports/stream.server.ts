@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { PassThrough, Readable, type Writable } from "node:stream";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { contentDisposition } from "~/modules/files/download.server";
 import { parisWallClock, EXPORT_CONTENT_TYPES, type CellValue, type ColumnType, type ExportColumn, type ExportFormat } from "./columns";
 import { CSV_BOM, csvHeader, csvRow } from "./csv";
@@ -132,20 +132,22 @@ const XLSX_BUFFER_LIMIT = 1 << 20;
 
 export function xlsxStream<Row>(list: Pick<ExportList<Row>, "title" | "columns" | "batches">): ReadableStream<Uint8Array> {
   const output = new PassThrough({ highWaterMark: XLSX_BUFFER_LIMIT });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
-  workbook.creator = "Portail Médicobus";
-  // Excel refuses sheet names over 31 characters and with some punctuation.
-  const sheet = workbook.addWorksheet(list.title.replace(/[\\/?*[\]:]/g, " ").slice(0, 31), { views: [{ state: "frozen", ySplit: 1 }] });
-  sheet.columns = list.columns.map((column, index) => ({
-    key: String(index),
-    header: column.header,
-    width: column.width ?? Math.max(DEFAULT_WIDTHS[column.type], Math.min(40, column.header.length + 2)),
-    style: NUMBER_FORMATS[column.type] ? { numFmt: NUMBER_FORMATS[column.type] } : {},
-  }));
-  sheet.getRow(1).font = { bold: true };
-  sheet.getRow(1).commit();
 
   const write = async () => {
+    // exceljs (about 20 MB once loaded) is loaded by the first XLSX export, not by the server nor by a CSV export.
+    const { default: Excel } = await import("exceljs");
+    const workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+    workbook.creator = "Portail Médicobus";
+    // Excel refuses sheet names over 31 characters and with some punctuation.
+    const sheet = workbook.addWorksheet(list.title.replace(/[\\/?*[\]:]/g, " ").slice(0, 31), { views: [{ state: "frozen", ySplit: 1 }] });
+    sheet.columns = list.columns.map((column, index) => ({
+      key: String(index),
+      header: column.header,
+      width: column.width ?? Math.max(DEFAULT_WIDTHS[column.type], Math.min(40, column.header.length + 2)),
+      style: NUMBER_FORMATS[column.type] ? { numFmt: NUMBER_FORMATS[column.type] } : {},
+    }));
+    sheet.getRow(1).font = { bold: true };
+    sheet.getRow(1).commit();
     for await (const batch of list.batches()) {
       for (const row of batch) sheet.addRow(list.columns.map((column) => xlsxValue(column.value(row), column.type))).commit();
       // Two places fill up when the next stage is slower than the rows come: the sheet's XML

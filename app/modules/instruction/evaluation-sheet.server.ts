@@ -3,7 +3,7 @@ import type { SessionUser } from "~/modules/auth/roles";
 import { STATUS_LABELS } from "~/modules/applications/lifecycle";
 import { ORGANISATION_KIND_LABELS } from "~/modules/organisations/labels";
 import { DomainError } from "~/utils/errors";
-import { renderEvaluationSheet, type EvaluationSheetData } from "~templates/evaluation-sheet";
+import type { EvaluationSheetData } from "~templates/evaluation-sheet";
 import { getInstructionView } from "./queries.server";
 import { AVIS_LABELS, RUBRIC_LABELS } from "./schema";
 
@@ -66,5 +66,7 @@ export async function evaluationSheetFor(agent: SessionUser, reference: string, 
 /** The sheet as a PDF download, named after the dossier. */
 export async function renderEvaluationSheetFor(agent: SessionUser, reference: string, now = new Date()) {
   const data = await evaluationSheetFor(agent, reference, now);
+  // The PDF renderer is loaded on the first document, not with the server.
+  const { renderEvaluationSheet } = await import("~templates/evaluation-sheet");
   return { fileName: `fiche-evaluation-${data.reference}.pdf`, pdf: await renderEvaluationSheet(data) };
 }

@@ -16,7 +16,8 @@ import { fileStorage, StoredFileNotFoundError } from "~/modules/files/storage.se
 import { findCommune } from "~/modules/geo/communes.server";
 import { DomainError } from "~/utils/errors";
 import { formatEuros, formatInteger } from "~/utils/format";
-import { decisionLetterFileName, renderDecisionLetter, type DecisionLetterData, type LetterDecision } from "~templates/decision-letter";
+import type { DecisionLetterData, LetterDecision } from "~templates/decision-letter";
+import { decisionLetterFileName } from "~templates/format";
 import { DEFAULT_TEMPLATES, fillPlaceholders, OUTCOME_LABELS, OUTCOMES, type PlaceholderValues } from "./placeholders";
 import { LetterTemplatesSchema, SendLettersSchema, type LetterTemplates } from "./schema";
 
@@ -269,11 +270,15 @@ function templatesRefused(issues: ReadonlyArray<{ path: PropertyKey[]; message: 
   return new DomainError("invalid_templates", 400, `Les courriels contiennent des erreurs : ${first}`, fieldErrors);
 }
 
+/** The PDF renderer (react-pdf, its fonts, its WASM layout engine) is loaded on the first letter, not with the server. */
+const loadLetterRenderer = () => import("~templates/decision-letter");
+
 /** The PDF a decision's letter would be today (the outbox's preview link), for the programme team. */
 export async function previewDecisionLetter(actor: SessionUser, decisionId: string, now = new Date()) {
   assertProgramManager(actor);
   if (!/^[0-9a-f-]{36}$/i.test(decisionId)) throw new DomainError("decision_not_found", 404, "Décision introuvable.");
   const context = await letterContext(db, decisionId);
+  const { renderDecisionLetter } = await loadLetterRenderer();
   return { fileName: decisionLetterFileName(context.dossier.reference), pdf: await renderDecisionLetter(letterData(context, now)) };
 }
 
@@ -321,6 +326,7 @@ async function prepareLetter(letter: { id: string; decisionId: string }, batch: 
   // Rendering and storing happen outside the transaction: the PDF takes tens of milliseconds and
   // must not hold a row lock (or PGlite's single connection) meanwhile. The storage is content-
   // addressed, so a second run stores nothing new.
+  const { renderDecisionLetter } = await loadLetterRenderer();
   const pdf = await renderDecisionLetter(letterData(context, now));
   const stored = await fileStorage().put(new Uint8Array(pdf));
   const recipients = await recipientsOf(db, context.organisation.id);
