@@ -1,4 +1,4 @@
-import { formatDateTime } from "~/modules/calls/time";
+import { formatClock, formatDateTime, zonedToday } from "~/modules/calls/time";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -30,18 +30,14 @@ export function isLastHour(remainingMs: number) {
   return remainingMs > 0 && remainingMs <= HOUR;
 }
 
-function dateIn(instant: Date, timeZone: string) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
-}
-
 /**
  * The deadline on another wall clock: « 08:00 » the same day as in Paris, « le 5 janvier 2027 à
  * 23:30 » when the date differs. Null when that clock shows the same time as Paris.
  */
 export function deadlineElsewhere(closesAt: Date, timeZone: string): string | null {
   if (formatDateTime(closesAt, timeZone) === formatDateTime(closesAt, "Europe/Paris")) return null;
-  if (dateIn(closesAt, timeZone) !== dateIn(closesAt, "Europe/Paris")) return `le ${formatDateTime(closesAt, timeZone)}`;
-  return new Intl.DateTimeFormat("fr-FR", { timeZone, timeStyle: "short" }).format(closesAt);
+  if (zonedToday(timeZone, closesAt) !== zonedToday("Europe/Paris", closesAt)) return `le ${formatDateTime(closesAt, timeZone)}`;
+  return formatClock(closesAt, timeZone);
 }
 
 /** How French names each overseas département (« à La Réunion », « en Guadeloupe »), by its code. */

@@ -81,7 +81,24 @@ function list<T extends z.ZodType>(mode: Mode, item: T, options: { max: number; 
 
 const COMMUNE_CODE = /^(\d{5}|2[AB]\d{3})$/;
 
+/**
+ * The form's schemas for a mode and a project length. Building them costs more than parsing with
+ * them, and every dossier page checks what is missing: they are built once per pair and shared
+ * (zod schemas are immutable).
+ */
+const builtSchemas = new Map<string, ReturnType<typeof buildSectionSchemas>>();
+
 export function sectionSchemas(mode: Mode, projectYears = 3) {
+  const key = `${mode}:${projectYears}`;
+  let schemas = builtSchemas.get(key);
+  if (!schemas) {
+    schemas = buildSectionSchemas(mode, projectYears);
+    builtSchemas.set(key, schemas);
+  }
+  return schemas;
+}
+
+function buildSectionSchemas(mode: Mode, projectYears: number) {
   const porteur = z.object({
     projectTitle: text(mode, "Donnez un titre au projet.", 150),
     summary: text(mode, "Résumez le projet en quelques lignes.", 2000),

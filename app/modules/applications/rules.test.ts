@@ -69,6 +69,16 @@ describe("form sections", () => {
   const draft = sectionSchemas("draft");
   const complete = sectionSchemas("complete");
 
+  it("keeps one set of schemas per mode and project length, each with its own rules", () => {
+    const costs = (years: number) => ({ costs: [{ kind: "investissement", label: "Véhicule", amounts: Array.from({ length: years }, () => 1000) }] });
+    expect(sectionSchemas("draft", 3)).toBe(sectionSchemas("draft", 3));
+    expect(sectionSchemas("draft", 3).budget.safeParse(costs(3)).success).toBe(true);
+    expect(sectionSchemas("draft", 5).budget.safeParse(costs(3)).success).toBe(false);
+    expect(sectionSchemas("draft", 5).budget.safeParse(costs(5)).success).toBe(true);
+    expect(sectionSchemas("draft", 3).budget.safeParse(costs(5)).success).toBe(false);
+    expect(sectionSchemas("complete", 3).budget.safeParse({}).success).toBe(false);
+  });
+
   it("lets a draft be empty but refuses malformed values", () => {
     expect(draft.budget.safeParse({}).success).toBe(true);
     expect(draft.budget.safeParse({ requested: "-5" }).success).toBe(false);

@@ -71,6 +71,11 @@ export function formatDateTime(instant: Date, timeZone = "Europe/Paris") {
   return formatter("dateTime", "fr-FR", { timeZone, dateStyle: "long", timeStyle: "short" }).format(instant);
 }
 
+/** « 08:00 »: the time of an instant on the wall clock of `timeZone`. */
+export function formatClock(instant: Date, timeZone = "Europe/Paris") {
+  return formatter("clock", "fr-FR", { timeZone, timeStyle: "short" }).format(instant);
+}
+
 /** « 15 mars 2024 »: the day of an instant on the wall clock of `timeZone`. */
 export function formatDay(instant: Date, timeZone = "Europe/Paris") {
   return formatter("day", "fr-FR", { timeZone, dateStyle: "long" }).format(instant);
