@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -120,7 +120,7 @@ export async function startPortal(options: { database: ScratchDatabase; port: nu
   running.add(child);
   child.once("exit", () => running.delete(child));
   const url = `http://127.0.0.1:${options.port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Le portail s'est arrêté au démarrage (code ${child.exitCode}) : voir ${options.logFile}`);
     const status = await fetch(`${url}/healthz`).then((response) => response.status, () => 0);
@@ -141,3 +141,21 @@ export async function startPortal(options: { database: ScratchDatabase; port: nu
 
 /** « 1.9 »: the one-minute load average, the machine's business when a run starts. */
 export const loadAverage = () => loadavg()[0].toFixed(1);
+
+/**
+ * Without `--engine`, runs this script again once per engine, each in a process of its own (the
+ * app's database module binds to one database per process), and exits with the worse code.
+ * With it, returns the engine to run on.
+ */
+export function engineOfThisRun(engine: string | undefined): Engine {
+  if (!engine) {
+    let failed = false;
+    for (const each of ["postgres", "pglite"]) {
+      const run = spawnSync(process.execPath, [...process.execArgv, process.argv[1], ...process.argv.slice(2), "--engine", each], { stdio: "inherit" });
+      failed ||= run.status !== 0;
+    }
+    process.exit(failed ? 1 : 0);
+  }
+  if (engine !== "postgres" && engine !== "pglite") throw new Error("--engine : postgres ou pglite");
+  return engine;
+}
