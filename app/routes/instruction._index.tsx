@@ -13,7 +13,7 @@ import { REGIONS } from "~/modules/geo/regions";
 import { listDossiersForAgent } from "~/modules/instruction/queries.server";
 import type { DossierListFilters } from "~/modules/instruction/schema";
 import { agentScope } from "~/modules/instruction/scope";
-import { APPLICATION_STATUSES } from "~db/schema";
+import { APPLICATION_STATUSES } from "~db/schema/values";
 import { DomainError } from "~/utils/errors";
 import { formatInteger } from "~/utils/format";
 

@@ -3,7 +3,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
-import { RUBRICS, type Rubric } from "~db/schema";
+import { RUBRICS, type Rubric } from "~db/schema/values";
 import { AssignEvaluatorForm, assignFormId, UNASSIGN_FORM_ID, UnassignButton } from "~/components/instruction/AssignForms";
 import { CONFLICT_FORM_ID, DossierConflictForm } from "~/components/instruction/DossierConflictForm";
 import { dossierTab, INSTRUCTION_DOSSIER_ROUTE_ID, useInstructionData, type InstructionDossierData } from "~/components/instruction/DossierData";

@@ -2,7 +2,7 @@ import { RadioButtons } from "@codegouvfr/react-dsfr/RadioButtons";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ORGANISATION_KINDS } from "~db/schema";
+import { ORGANISATION_KINDS } from "~db/schema/values";
 import { ErrorSummary, SubmitButton, TextField, useValidatedForm } from "~/components/forms";
 import { CommuneCombobox } from "~/components/organisation/CommuneCombobox";
 import { safeRedirectPath } from "~/modules/auth/schema";

@@ -3,14 +3,14 @@ import { bigint, bigserial, check, index, integer, pgEnum, pgTable, text, timest
 import { applications } from "./applications";
 import { waves } from "./calls";
 import { users } from "./users";
+import { OVERRIDE_MODES, PAYMENT_TRANCHES } from "./values";
+
+export { OVERRIDE_MODES, PAYMENT_TRANCHES, type OverrideMode, type PaymentTranche } from "./values";
 
 export const LEDGER_ENTRY_KINDS = ["commitment", "release", "payment", "carry_over_out", "carry_over_in"] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 export const ledgerEntryKindEnum = pgEnum("ledger_entry_kind", LEDGER_ENTRY_KINDS);
 
-/** Payments go in tranches: an advance (its share is the call's `advanceSharePercent`), then the balance. */
-export const PAYMENT_TRANCHES = ["advance", "balance"] as const;
-export type PaymentTranche = (typeof PAYMENT_TRANCHES)[number];
 export const paymentTrancheEnum = pgEnum("payment_tranche", PAYMENT_TRANCHES);
 
 /**
@@ -103,8 +103,6 @@ export const decisions = pgTable(
   ],
 );
 
-export const OVERRIDE_MODES = ["include", "exclude", "amount"] as const;
-export type OverrideMode = (typeof OVERRIDE_MODES)[number];
 export const overrideModeEnum = pgEnum("override_mode", OVERRIDE_MODES);
 
 /**

@@ -1,36 +1,15 @@
 import { pgEnum } from "drizzle-orm/pg-core";
+import { APPLICATION_STATUSES, ORGANISATION_KINDS } from "./values";
+
+export { APPLICATION_STATUSES, ORGANISATION_KINDS, type ApplicationStatus, type OrganisationKind } from "./values";
 
 /** Every status and kind is a closed list; the French labels live next to the rules that use them. */
 export const ROLES = ["applicant", "ars_agent", "anct_agent", "program_manager", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 export const roleEnum = pgEnum("role", ROLES);
 
-export const APPLICATION_STATUSES = [
-  "draft",
-  "submitted",
-  "changes_requested",
-  "under_review",
-  "reviewed",
-  "ineligible",
-  "selected",
-  "waitlisted",
-  "rejected",
-  "withdrawn",
-] as const;
-export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 export const applicationStatusEnum = pgEnum("application_status", APPLICATION_STATUSES);
 
-export const ORGANISATION_KINDS = [
-  "cpts",
-  "centre_sante",
-  "msp",
-  "commune",
-  "epci",
-  "departement",
-  "region",
-  "autre",
-] as const;
-export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 export const organisationKindEnum = pgEnum("organisation_kind", ORGANISATION_KINDS);
 
 export const MEMBERSHIP_ROLES = ["owner", "editor"] as const;

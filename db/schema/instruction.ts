@@ -1,14 +1,12 @@
 import { bigint, bigserial, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { applications } from "./applications";
 import { users } from "./users";
+import { EVALUATION_AVIS, RUBRICS } from "./values";
 
-/** The two scoring grids of the call: the ARS's and the ANCT's (their criteria live in the call's rules). */
-export const RUBRICS = ["ars", "anct"] as const;
-export type Rubric = (typeof RUBRICS)[number];
+export { EVALUATION_AVIS, RUBRICS, type EvaluationAvis, type Rubric } from "./values";
+
 export const rubricEnum = pgEnum("rubric", RUBRICS);
 
-export const EVALUATION_AVIS = ["favorable", "reserve", "defavorable"] as const;
-export type EvaluationAvis = (typeof EVALUATION_AVIS)[number];
 export const evaluationAvisEnum = pgEnum("evaluation_avis", EVALUATION_AVIS);
 
 export const EVALUATION_STATUSES = ["draft", "submitted"] as const;

@@ -4,7 +4,7 @@ import type { FieldMetadata } from "@conform-to/react";
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
 import type { z } from "zod";
-import { EVALUATION_AVIS } from "~db/schema";
+import { EVALUATION_AVIS } from "~db/schema/values";
 import { DossierTextArea } from "~/components/dossier/DossierFields";
 import { ErrorSummary, TextField, useValidatedForm } from "~/components/forms";
 import type { Criterion } from "~/modules/calls/schema";

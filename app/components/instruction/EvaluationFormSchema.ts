@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RUBRICS, type Rubric } from "~db/schema";
+import { RUBRICS, type Rubric } from "~db/schema/values";
 import type { Criterion } from "~/modules/calls/schema";
 import { AmendmentReasonSchema, evaluationSchema } from "~/modules/instruction/schema";
 

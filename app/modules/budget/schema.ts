@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OVERRIDE_MODES, PAYMENT_TRANCHES } from "~db/schema";
+import { OVERRIDE_MODES, PAYMENT_TRANCHES } from "~db/schema/values";
 import { parseEuros } from "~/utils/money";
 
 /**

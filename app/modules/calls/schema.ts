@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ORGANISATION_KINDS, type Rubric } from "~db/schema";
+import { ORGANISATION_KINDS, type Rubric } from "~db/schema/values";
 
 /**
  * One criterion of a scoring grid. The weight is relative (any positive integers: 3-2-1 or

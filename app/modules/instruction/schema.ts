@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { APPLICATION_STATUSES, EVALUATION_AVIS, RUBRICS, type EvaluationAvis, type Rubric } from "~db/schema";
+import { APPLICATION_STATUSES, EVALUATION_AVIS, RUBRICS, type EvaluationAvis, type Rubric } from "~db/schema/values";
 import type { Criterion } from "~/modules/calls/schema";
 import { DomainError } from "~/utils/errors";
 import { centsToInput, MAX_AMOUNT_CENTS, parseEuros } from "~/utils/money";
