@@ -215,7 +215,7 @@ try {
       const headers = { Cookie: measure.cookie, Accept: measure.request === "document" ? "text/html" : "application/json" };
       const portalFigures = await twice((seconds) => load({ url: `${portalUrl}${measure.path}`, connections: CONNECTIONS, seconds, headers }));
       const floorFigures = await twice((seconds) => load({ url: `${floorUrl}/${encodeURIComponent(measure.key)}`, connections: CONNECTIONS, seconds }));
-      results.push({ label: measure.label, request: measure.request, path: measure.path.replace(/_data=[^&]+/, "_data=…"), portal: portalFigures, floor: floorFigures });
+      results.push({ label: measure.label, request: measure.request, path: measure.path.replace(/_data=[^&]+/, "_data=…"), statements: recordings.get(measure.key)!.statements.length, portal: portalFigures, floor: floorFigures });
       console.log(`${measure.key} : p95 portail ${portalFigures.p95.toFixed(1)} ms, plancher ${floorFigures.p95.toFixed(1)} ms, ${portalFigures.errors + floorFigures.errors} erreur(s).`);
     }
 
@@ -263,7 +263,7 @@ try {
     };
     const autosavePortal = await twice((seconds) => autosave("portal", seconds));
     const autosaveFloor = await twice((seconds) => autosave("floor", seconds));
-    results.push({ label: "Enregistrement automatique (JSON, un brouillon par requête en cours)", request: "enregistrement", path: "POST /dossiers/:ref/porteur?_data=…", portal: autosavePortal, floor: autosaveFloor });
+    results.push({ label: "Enregistrement automatique (JSON, un brouillon par requête en cours)", request: "enregistrement", path: "POST /dossiers/:ref/porteur?_data=…", statements: templates[fixtures.drafts[0].reference].length, portal: autosavePortal, floor: autosaveFloor });
     console.log(`autosave : p95 portail ${autosavePortal.p95.toFixed(1)} ms, plancher ${autosaveFloor.p95.toFixed(1)} ms.`);
 
     await Promise.all([stop(portal), stop(floor)]);
@@ -279,7 +279,7 @@ Le build de production (\`NODE_ENV=production\`, \`PORTAL_MODE=production\`, tâ
 
 **Le plancher** : un serveur \`node:http\` nu et postgres.js (\`scripts/bench/routes/floor.ts\`). Aucune requête SQL n'y est écrite à la main : un passage d'enregistrement sert chaque requête mesurée une fois par le même build, sur un client postgres.js dont le crochet \`debug\` note chaque requête envoyée (texte, paramètres, connexion, instant) ; le plancher rejoue ces requêtes, recherche de la session comprise, dans le même ordre, avec les mêmes transactions (\`begin\` … \`commit\` sur une connexion réservée) et en parallèle quand le portail les a envoyées ensemble (\`Promise.all\`), puis renvoie les lignes en JSON. Pour l'enregistrement automatique, deux enregistrements successifs d'un même brouillon désignent les paramètres qui suivent la version et l'heure ; le plancher y met la version postée.
 
-**Ce qui est jugé** : l'objectif « p95 ≤ 2× le plancher » est jugé sur la **requête de données** du loader (\`?_data=<route>\`, du JSON des deux côtés : la comparaison à l'identique) et sur l'enregistrement automatique. La **page complète** (document HTML rendu par le serveur : loaders de la racine et des mises en page, puis rendu React) est mesurée et rapportée à côté, contre le rejeu de toutes les requêtes SQL de ce document ; son rapport est indicatif.
+**Ce qui est jugé** : l'objectif « p95 ≤ 2× le plancher » est jugé sur la **requête de données** du loader (\`?_data=<route>\`, du JSON des deux côtés : la comparaison à l'identique) et sur l'enregistrement automatique. La **page complète** (document HTML rendu par le serveur : loaders de la racine et des mises en page, puis rendu React) est mesurée et rapportée à côté, contre le rejeu de toutes les requêtes SQL de ce document ; son rapport est indicatif. La colonne « SQL » compte les requêtes SQL que le portail envoie pour une telle requête, recherche de la session comprise.
 
 ${tableOf(results)}
 

@@ -9,6 +9,8 @@ export interface MeasuredRoute {
   label: string;
   request: "données" | "document" | "enregistrement";
   path: string;
+  /** SQL statements the portal sent for one such request (session lookup included). */
+  statements: number;
   portal: LoadFigures;
   floor: LoadFigures;
 }
@@ -22,11 +24,11 @@ export function tableOf(routes: MeasuredRoute[]) {
   const rows = routes.map((route) => {
     const ratio = ratioOf(route);
     const verdict = judged(route) ? (ratio <= TARGET_RATIO ? "atteint" : "**non atteint**") : "indicatif";
-    return `| ${route.label} | ${route.request} | ${ms(route.portal.p50)} / ${ms(route.portal.p95)} / ${ms(route.portal.p99)} | ${route.portal.requestsPerSecond.toFixed(0)} | ${route.portal.errors} | ${ms(route.floor.p50)} / ${ms(route.floor.p95)} / ${ms(route.floor.p99)} | ${route.floor.requestsPerSecond.toFixed(0)} | ${route.floor.errors} | ${ratio.toFixed(2)} | ${verdict} |`;
+    return `| ${route.label} | ${route.request} | ${route.statements} | ${ms(route.portal.p50)} / ${ms(route.portal.p95)} / ${ms(route.portal.p99)} | ${route.portal.requestsPerSecond.toFixed(0)} | ${route.portal.errors} | ${ms(route.floor.p50)} / ${ms(route.floor.p95)} / ${ms(route.floor.p99)} | ${route.floor.requestsPerSecond.toFixed(0)} | ${route.floor.errors} | ${ratio.toFixed(2)} | ${verdict} |`;
   });
   return [
-    "| route | requête | portail p50 / p95 / p99 | portail req/s | portail erreurs | plancher p50 / p95 / p99 | plancher req/s | plancher erreurs | p95 portail / plancher | objectif ≤ 2× |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| route | requête | SQL | portail p50 / p95 / p99 | portail req/s | portail erreurs | plancher p50 / p95 / p99 | plancher req/s | plancher erreurs | p95 portail / plancher | objectif ≤ 2× |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
   ].join("\n");
 }
