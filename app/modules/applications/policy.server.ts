@@ -3,7 +3,7 @@ import { db, type Executor } from "~db/client.server";
 import { applications, memberships } from "~db/schema";
 import type { SessionUser } from "~/modules/auth/roles";
 import { DomainError } from "~/utils/errors";
-import { isUuid } from "~/utils/uuid";
+import { isPlainKey, isUuid } from "~/utils/ids";
 
 export function dossierNotFound(): never {
   throw new DomainError("dossier_not_found", 404, "Dossier introuvable.");
@@ -14,6 +14,7 @@ export function dossierNotFound(): never {
  * another organisation is simply not found (404), never « forbidden », so its existence leaks nothing.
  */
 export async function findDossierForMember(user: SessionUser, reference: string, executor: Executor = db) {
+  if (!isPlainKey(reference)) dossierNotFound();
   const [row] = await executor
     .select({ dossier: applications, membershipRole: memberships.role })
     .from(applications)

@@ -7,6 +7,7 @@ import { countRows, createUser } from "../../../tests/fixtures/users";
 import type { SessionUser } from "~/modules/auth/roles";
 import { waveClosing } from "~/modules/calls/rules";
 import { DomainError } from "~/utils/errors";
+import { findDossierForMember } from "./policy.server";
 import { createDraft, saveSection, submitDossier, withdrawDossier } from "./service.server";
 
 async function refusal(promise: Promise<unknown>) {
@@ -53,6 +54,10 @@ describe("drafts and autosave", () => {
     const before = await countRows(applications);
     expect((await refusal(createDraft(stranger, { organisationId, callId: setup.call.id }))).status).toBe(404);
     expect(await countRows(applications)).toBe(before);
+  });
+
+  it.each(["MB-2026\u0000", "a\u0000b", "<b>"])("finds no dossier for a forged reference %j (404, not a database error)", async (forged) => {
+    expect((await refusal(findDossierForMember(owner, forged))).status).toBe(404);
   });
 
   it.each(["㌉", "not-a-uuid", "1", `${"0".repeat(8)}-0000-0000-0000-00000000000Z`])("refuses a draft for a forged organisation id %j as not found (404, not a database error)", async (forged) => {

@@ -2,6 +2,7 @@ import { asc, desc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { db } from "~db/client.server";
 import { roleAssignments, users, type TokenPurpose } from "~db/schema";
 import { accountStatus } from "./account-status";
+import { isPlainKey } from "~/utils/ids";
 import { inspectToken } from "./tokens.server";
 
 /** What the account and admin pages read; the changes go through service.server.ts. */
@@ -53,6 +54,7 @@ export async function listUsers(options: { search?: string } = {}) {
 }
 
 export async function getUserDetail(userId: string) {
+  if (!isPlainKey(userId)) return null;
   const [row] = await db.select(USER_COLUMNS).from(users).where(eq(users.id, userId));
   if (!row) return null;
   const grants = await grantsByUser([row.id]);

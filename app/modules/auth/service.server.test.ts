@@ -17,6 +17,7 @@ import {
   uniqueEmail,
 } from "../../../tests/fixtures/users";
 import { verifyPassword } from "./password.server";
+import { getUserDetail } from "./queries.server";
 import {
   acceptInvitation,
   changePassword,
@@ -330,6 +331,10 @@ describe("inviteAgent and acceptInvitation", () => {
 });
 
 describe("roles and accounts administration", () => {
+  it.each(["a\u0000b", "%00", "<script>", "x".repeat(65)])("finds no account for a forged id %j (the page answers 404, not a database error)", async (forged) => {
+    expect(await getUserDetail(forged)).toBeNull();
+  });
+
   it("grants a role with its région, and refuses the same grant twice", async () => {
     const admin = await createAdmin();
     const agent = await createUser({ roles: ["anct_agent"] });

@@ -3,6 +3,7 @@ import { db, type Executor } from "~db/client.server";
 import { applications } from "~db/schema";
 import type { SessionUser } from "~/modules/auth/roles";
 import { dossierNotFound } from "~/modules/applications/policy.server";
+import { isPlainKey } from "~/utils/ids";
 import { agentScope, type AgentScope } from "./scope";
 
 /** The SQL condition of what an agent may see: submitted dossiers (never drafts) in its scope. */
@@ -14,7 +15,7 @@ export function agentScopeCondition(scope: AgentScope): SQL {
 /** A dossier as seen by an agent: outside its scope (or a draft) it does not exist (404). */
 export async function findDossierForAgent(user: SessionUser, reference: string, executor: Executor = db) {
   const scope = agentScope(user);
-  if (!scope) dossierNotFound();
+  if (!scope || !isPlainKey(reference)) dossierNotFound();
   const [dossier] = await executor
     .select()
     .from(applications)

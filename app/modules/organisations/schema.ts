@@ -27,4 +27,4 @@ export const OrganisationSchema = z.object({
 export type OrganisationInput = z.infer<typeof OrganisationSchema>;
 
 export const InviteMemberSchema = z.object({ email: emailField });
-export const RemoveMemberSchema = z.object({ userId: z.string({ error: "Membre inconnu." }).min(1).max(64) });
+export const RemoveMemberSchema = z.object({ userId: z.string({ error: "Membre inconnu." }).regex(/^[A-Za-z0-9_-]{1,64}$/, "Membre inconnu.") });

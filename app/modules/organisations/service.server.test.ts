@@ -3,13 +3,19 @@ import { describe, expect, it } from "vitest";
 import { db } from "~db/client.server";
 import { memberships, organisations, users } from "~db/schema";
 import { countRows, createUser, lastMail, tokenFromMail, uniqueEmail } from "../../../tests/fixtures/users";
-import { OrganisationSchema } from "./schema";
+import { OrganisationSchema, RemoveMemberSchema } from "./schema";
 import { acceptOrganisationInvitation, createOrganisation, getOrganisationForMember, inspectOrganisationInvitation, inviteMember, removeMember } from "./service.server";
 
 const origin = "http://portail.test";
 const validInput = OrganisationSchema.parse({ kind: "cpts", name: "CPTS du Perche ornais", siret: "732 829 320 00074", seatCommuneCode: "61001" });
 
 describe("organisations", () => {
+  it.each(["a\u0000b", "<script>", "x".repeat(65), ""])("refuses to remove a member named by a forged id %j, in French, before any query", (forged) => {
+    const result = RemoveMemberSchema.safeParse({ userId: forged });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0].message).toBe("Membre inconnu.");
+  });
+
   it("validates the form: SIRET key, kind, seat commune format", () => {
     const result = OrganisationSchema.safeParse({ kind: "cpts", name: "X", siret: "73282932000075", seatCommuneCode: "../.." });
     expect(result.success).toBe(false);
