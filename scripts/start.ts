@@ -20,26 +20,38 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** Whether the build is older than the sources; a current build is reused as is. */
 function buildIfNeeded() {
   const builtAt = existsSync(BUILD_MARKER) ? statSync(BUILD_MARKER).mtimeMs : 0;
   const changedAt = Math.max(...SOURCE_DIRS.filter((dir) => existsSync(dir)).map(newestMtime), statSync("package.json").mtimeMs);
-  if (builtAt > changedAt) return;
+  if (builtAt > changedAt) return false;
   console.log("Construction du portail (npm run build)…");
   execFileSync("npm", ["run", "build", "--silent"], { stdio: "inherit" });
+  return true;
+}
+
+/** How long each step of the start took, printed with the welcome (and read by scripts/bench/startup.ts). */
+const phases: Array<[label: string, ms: number]> = [];
+async function phase<T>(label: string, work: () => T | Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  phases.push([label, performance.now() - started]);
+  return result;
 }
 
 async function main() {
   process.env.NODE_ENV ??= "production";
-  buildIfNeeded();
+  const buildStarted = performance.now();
+  if (buildIfNeeded()) phases.push(["construction", performance.now() - buildStarted]);
   const { env } = await import("~/env.server");
-  const { migrateDatabase, databaseEngine } = await import("~db/client.server");
-  await migrateDatabase();
+  const { migrateDatabase, databaseEngine } = await phase("ouverture de la base", () => import("~db/client.server"));
+  await phase("migrations", migrateDatabase);
   const demo = env.PORTAL_MODE === "demo" ? await import("~db/seed/demo") : null;
-  await demo?.seedDemo();
+  if (demo) await phase("données de démonstration", demo.seedDemo);
   const { startJobs, stopJobs } = await import("~/jobs/runner.server");
-  if (env.JOBS === "on") await startJobs();
+  if (env.JOBS === "on") await phase("tâches de fond", startJobs);
   const { startHttpServer } = await import("~/http/server");
-  const started = await startHttpServer({ mode: "production" });
+  const started = await phase("serveur HTTP", () => startHttpServer({ mode: "production" }));
   printWelcome(started.url, databaseEngine, env, demo);
 
   const { closeDatabase } = await import("~db/client.server");
@@ -67,6 +79,7 @@ function printWelcome(
     `Portail Médicobus prêt : ${url}`,
     engine === "pglite" ? `Base de données : PGlite embarquée (${path.resolve(env.DATA_DIR)})` : "Base de données : PostgreSQL (DATABASE_URL)",
     env.SMTP_URL ? "Courriels : envoyés par SMTP_URL" : `Courriels : boîte de développement ${url}/dev/courriels`,
+    `Démarrage : ${phases.map(([label, ms]) => `${label} ${(ms / 1000).toFixed(1)} s`).join(", ")}`,
   ];
   if (demo) {
     lines.push("", `Comptes de démonstration (mot de passe : ${demo.DEMO_PASSWORD}) :`);
