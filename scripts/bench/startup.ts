@@ -12,7 +12,7 @@ import path from "node:path";
  * by scripts/start.ts).
  *
  * Run from a checkout whose build is current: npx tsx scripts/bench/startup.ts [--with-build]
- * (--with-build moves build/ aside for the run and puts it back). BENCH_REPORT=0 prints the
+ * (--with-build moves build/ aside and keeps the one npm start makes). BENCH_REPORT=0 prints the
  * section instead of writing it into docs/benchmarks.md.
  */
 
@@ -100,8 +100,12 @@ try {
     try {
       measures.push(await measureStart("premier démarrage, sans build (construit d'abord)", path.join(folder, "avec-construction")));
     } finally {
-      rmSync("build", { recursive: true, force: true });
-      renameSync("build.bench-startup", "build");
+      // The build npm start just made is current: keep it (the next starts reuse it), else put the old one back.
+      if (existsSync("build/server/index.js")) rmSync("build.bench-startup", { recursive: true, force: true });
+      else {
+        rmSync("build", { recursive: true, force: true });
+        renameSync("build.bench-startup", "build");
+      }
     }
   }
   const dataDir = path.join(folder, "donnees");
