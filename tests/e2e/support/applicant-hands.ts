@@ -1,6 +1,7 @@
 import type { Locator, Page } from "playwright-core";
 import { expect } from "vitest";
 import { tabUntil } from "./applicant-steps";
+import { focusIndicator } from "./focus";
 
 /**
  * How a person operates the page: with the pointer (click, type) or with the keyboard alone
@@ -43,6 +44,13 @@ export function pointerHands(): Hands {
   };
 }
 
+/** Tabs to the control, then checks that a sighted keyboard user sees where the focus is. */
+async function reach(page: Page, target: Locator, limit?: number, options?: { anyOf?: Locator }) {
+  await tabUntil(page, target, limit, options);
+  const indicator = await focusIndicator(page);
+  expect(indicator.visible, `Focus invisible sur ${indicator.on}`).toBe(true);
+}
+
 export function keyboardHands(page: Page): Hands {
   // Playwright turns on the interception of file choosers when a listener is added, without
   // waiting: a listener from the start makes sure the chooser a key opens is caught.
@@ -50,14 +58,14 @@ export function keyboardHands(page: Page): Hands {
   return {
     name: "keyboard",
     async fill(target, text) {
-      await tabUntil(page, target);
+      await reach(page, target);
       await page.keyboard.press("ControlOrMeta+a");
       // A date input is typed segment by segment (jj/mm/aaaa in French): digits only.
       const isDate = (await target.getAttribute("type")) === "date";
       await page.keyboard.type(isDate ? frenchDateDigits(text) : text);
     },
     async select(target, label) {
-      await tabUntil(page, target);
+      await reach(page, target);
       // The arrows move the choice of a closed <select> (typing its letters would too, but accented
       // ones reach Chromium as inserted text, which a select ignores).
       const { current, wanted } = await target.evaluate((element, text) => {
@@ -74,23 +82,23 @@ export function keyboardHands(page: Page): Hands {
         // Tab enters a radio group once (on its checked radio, or the first); the arrows move and check.
         const name = await target.getAttribute("name");
         const group = page.locator(`input[type=radio][name="${name}"]`);
-        await tabUntil(page, group.first(), 300, { anyOf: group });
+        await reach(page, group.first(), 300, { anyOf: group });
         for (let moves = 0; moves < 12 && !(await target.evaluate((element) => element === document.activeElement)); moves++) {
           await page.keyboard.press("ArrowDown");
         }
         if (!(await target.isChecked())) await page.keyboard.press("Space");
       } else {
-        await tabUntil(page, target);
+        await reach(page, target);
         if (!(await target.isChecked())) await page.keyboard.press("Space");
       }
       await expect.poll(() => target.isChecked()).toBe(true);
     },
     async press(target) {
-      await tabUntil(page, target);
+      await reach(page, target);
       await page.keyboard.press("Enter");
     },
     async upload(target, file) {
-      await tabUntil(page, target);
+      await reach(page, target);
       const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]);
       await chooser.setFiles(file);
     },

@@ -59,22 +59,59 @@ async function main() {
   await requestCorrections(ars, corrected.reference, { sections: ["budget", "pieces"], message: "Le devis du véhicule ne correspond pas au montant du budget : joignez le devis actualisé et corrigez la ligne d'investissement.", origin });
 
   // 3. A draft in La Réunion, in another call whose wave closes in two days: countdown and overseas time.
-  const today = zonedToday("Europe/Paris");
-  const inDays = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-  const [closingCall] = await db
-    .insert(calls)
-    .values({ slug: "medicobus-outre-mer", title: "Médicobus — outre-mer", summary: "Appel de démonstration", envelopeCents: 1_000_000_00, busTarget: 10, rules })
-    .returning();
-  await db.insert(waves).values({ callId: closingCall.id, number: 1, title: "Vague outre-mer", opensOn: inDays(-10), closesOn: inDays(2), budgetCents: 1_000_000_00, busTarget: 10 });
-  const closing = await createDraft(applicant, { organisationId: organisation.id, callId: closingCall.id });
-  await saveSection(applicant, closing.reference, { section: "porteur", data: { projectTitle: "Médicobus des Hauts" }, version: closing.version });
-  await saveSection(applicant, closing.reference, { section: "territoire", data: { communes: [{ code: "97411", zoning: "zip" }] }, version: closing.version + 1 });
+  // Not in a scene: the newest call takes over the programme pages, which a scene shows on the demo call.
+  const sceneName = process.env.DOSSIER_PORTAL_SCENE;
+  let closing: string | null = null;
+  if (!sceneName) {
+    const today = zonedToday("Europe/Paris");
+    const inDays = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+    const [closingCall] = await db
+      .insert(calls)
+      .values({ slug: "medicobus-outre-mer", title: "Médicobus — outre-mer", summary: "Appel de démonstration", envelopeCents: 1_000_000_00, busTarget: 10, rules })
+      .returning();
+    await db.insert(waves).values({ callId: closingCall.id, number: 1, title: "Vague outre-mer", opensOn: inDays(-10), closesOn: inDays(2), budgetCents: 1_000_000_00, busTarget: 10 });
+    const draft = await createDraft(applicant, { organisationId: organisation.id, callId: closingCall.id });
+    await saveSection(applicant, draft.reference, { section: "porteur", data: { projectTitle: "Médicobus des Hauts" }, version: draft.version });
+    await saveSection(applicant, draft.reference, { section: "territoire", data: { communes: [{ code: "97411", zoning: "zip" }] }, version: draft.version + 1 });
+    closing = draft.reference;
+  }
+
+  const scene = sceneName === "every-page" ? await everyPageScene() : {};
 
   const { startJobs } = await import("~/jobs/runner.server");
   await startJobs();
   const { startHttpServer } = await import("~/http/server");
   const started = await startHttpServer({ mode: "production" });
-  console.log(`${READY} ${JSON.stringify({ url: started.url, complete: complete.reference, corrected: corrected.reference, closing: closing.reference, organisation: organisation.name })}`);
+  console.log(`${READY} ${JSON.stringify({ url: started.url, complete: complete.reference, corrected: corrected.reference, closing, organisation: organisation.name, organisationId: organisation.id, scene })}`);
+
+  /**
+   * What the page-by-page accessibility check needs beyond the dossiers above, so that every page
+   * shows real content: wave 1 decided as the simulation proposes and its letters sent (a decision,
+   * a letter batch, a selected dossier with its payments page), the Normandie dossier the demo
+   * agents evaluate, an account for the administration page, a mail for the development mailbox.
+   */
+  async function everyPageScene() {
+    const { and, asc, desc } = await import("drizzle-orm");
+    const { applications, evaluationAssignments, mails } = await import("~db/schema");
+    const { waveRanking, waveDecisions, applyDecision } = await import("~/modules/budget/decisions.server");
+    const { planDecision, decisionLines } = await import("~/modules/budget/decision-plan");
+    const { lastLetterTemplates, pendingLetters, sendDecisionLetters } = await import("~/modules/letters/service.server");
+    const manager = await sessionUser(DEMO_ACCOUNTS.find((account) => account.role === "program_manager")!.email);
+    const [wave1] = await db.select().from(waves).where(and(eq(waves.callId, demoCall.id), eq(waves.number, 1)));
+    const [ranking, decided] = await Promise.all([waveRanking(manager, wave1.id), waveDecisions(manager, wave1.id)]);
+    const plan = planDecision(ranking.simulation, ranking.dossiers, { lastWaitlistRank: decided.current.reduce((last, decision) => Math.max(last, decision.waitlistRank ?? 0), 0) });
+    await applyDecision(manager, wave1.id, { decisions: decisionLines(plan, { common: "Le projet n'a pas été classé en rang utile au regard de l'enveloppe de la vague 1.", byReference: {} }) });
+    const letters = await pendingLetters(manager, wave1.id);
+    const { batchId } = await sendDecisionLetters(manager, wave1.id, { ...(await lastLetterTemplates(manager)), expected: letters.length }, origin);
+    const [evaluated] = await db
+      .select({ reference: applications.reference })
+      .from(evaluationAssignments)
+      .innerJoin(applications, eq(applications.id, evaluationAssignments.applicationId))
+      .where(and(eq(evaluationAssignments.evaluatorId, ars.id), eq(applications.status, "under_review")))
+      .orderBy(asc(applications.reference));
+    const [mail] = await db.select({ id: mails.id }).from(mails).orderBy(desc(mails.createdAt)).limit(1);
+    return { batchId, selected: plan.selected[0].reference, evaluated: evaluated.reference, userId: ars.id, mailId: mail.id };
+  }
 
   const { closeDatabase } = await import("~db/client.server");
   const { stopJobs } = await import("~/jobs/runner.server");

@@ -6,12 +6,28 @@ import { adminUrl, databaseUrl, dropDatabase, withAdmin } from "../../setup/post
 
 export interface DossierPortal {
   baseUrl: string;
-  /** References of the seeded dossiers: complete draft, dossier in correction, draft closing in two days. */
+  /** References of the seeded dossiers: complete draft, dossier in correction, draft closing in two days (not in a scene). */
   complete: string;
   corrected: string;
-  closing: string;
+  closing: string | null;
   organisation: string;
+  organisationId: string;
+  /** With `scene: "every-page"` only (see everyPageScene in dossier-portal-server.ts). */
+  scene: Partial<EveryPageScene>;
   stop(): Promise<void>;
+}
+
+export interface EveryPageScene {
+  /** The letter batch of wave 1's decision. */
+  batchId: string;
+  /** A dossier of wave 1 selected by the decision. */
+  selected: string;
+  /** The Normandie dossier under review that the demo ARS and ANCT agents evaluate. */
+  evaluated: string;
+  /** An account (the demo ARS agent) for the administration page. */
+  userId: string;
+  /** A mail of the development mailbox. */
+  mailId: string;
 }
 
 /**
@@ -19,8 +35,13 @@ export interface DossierPortal {
  * TEST_DATABASE_URL), whose dossiers were prepared through the services by
  * dossier-portal-server.ts. It serves the build the global setup made.
  */
-export async function startDossierPortal(): Promise<DossierPortal> {
+/**
+ * `scene`: the demo call alone (no overseas call, which would take over the programme pages),
+ * plus, for « every-page », what everyPageScene prepares.
+ */
+export async function startDossierPortal(options: { scene?: "demo-call" | "every-page" } = {}): Promise<DossierPortal> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORTAL_MODE: "demo", NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", JOBS: "on" };
+  if (options.scene) env.DOSSIER_PORTAL_SCENE = options.scene;
   delete env.SMTP_URL;
   delete env.PUBLIC_URL;
   delete env.DATABASE_URL;
