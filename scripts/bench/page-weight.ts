@@ -129,6 +129,8 @@ ${pages.map((page) => `| \`${page.url}\` | ${kio(page.js.gzip)} Kio | ${kio(page
 
 Page la plus lourde en JavaScript : \`${heaviest("js").url}\` (${kio(heaviest("js").js.gzip)} Kio gzip) ; en CSS : \`${heaviest("css").url}\` (${kio(heaviest("css").css.gzip)} Kio gzip).
 
+Constats : le socle commun à toutes les pages (React, Remix, le JavaScript du DSFR) pèse environ 126 Kio gzip ; les pages à formulaire validé dans le navigateur y ajoutent zod et conform (environ 35 Kio gzip, une seule locale, l'anglaise, les messages étant en français dans les schémas) ; la carte des départements n'est que dans \`/programme\` (le morceau de cette page, environ 50 Kio gzip). Les listes fermées (statuts, catégories, grilles, avis, tranches) venaient du schéma drizzle et embarquaient le constructeur de tables de drizzle dans les pages d'instruction et de programme (environ 11 Kio gzip chacune) : elles viennent désormais de \`db/schema/values.ts\`. Reste à faire de même pour \`app/modules/organisations/schema.ts\` (pages d'organisation). Ni exceljs, ni react-pdf, ni PGlite, ni les données géographiques ne sont dans le code client.
+
 Icônes du DSFR : ${shippedIcons.size} classes d'icônes dans le CSS livré, sur ${fullIcons.size} dans le jeu complet du DSFR (\`icons.main.min.css\`) — ${pruned ? "élaguées" : "**non élaguées**"} par \`only-include-used-icons\` (lancé par \`postinstall\` et \`prebuild\`).
 `;
 
