@@ -40,6 +40,12 @@ async function toast(page: Page, title: string) {
   return plain(await notice.innerText());
 }
 
+/**
+ * The whole wave, letters sent by the job included, in one test: about a minute on a quiet machine,
+ * over two on a loaded one (CI shares its cores), so the suite's two-minute default is too short.
+ */
+const JOURNEY_TIMEOUT_MS = 300_000;
+
 test("décision de la vague 1 : dérogations justifiées, décision appliquée, retrait, promotion, clôture et report sur la vague 2", async () => {
   const manager = await browser.newPage();
   await login(manager, "program_manager");
@@ -202,4 +208,4 @@ test("décision de la vague 1 : dérogations justifiées, décision appliquée, 
   await step(manager, "vague-2-apres-report");
 
   expect(browser.pageErrors()).toEqual([]);
-});
+}, JOURNEY_TIMEOUT_MS);
