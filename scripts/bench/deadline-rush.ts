@@ -116,7 +116,6 @@ try {
   };
   await Promise.all(rushers.map((draft, index) => applicant(draft, index)));
   const rushSeconds = (performance.now() - rushStart) / 1000;
-  const rushEndedBeforeClosing = Date.now() < closesAt.getTime();
 
   // --- Just after the closing instant: a submission is refused, in French, with a 409.
   await wait(Math.max(0, closesAt.getTime() + 1_000 - Date.now()));
@@ -155,6 +154,7 @@ try {
   const jobRows = "rows" in receiptJobs ? receiptJobs.rows : (receiptJobs as unknown as Array<{ application_id: string }>);
   const receiptFor = new Set([...receiptMails.map((row) => row.key!.split(":")[1]), ...jobRows.map((row) => row.application_id)]);
   const schemas = sectionSchemas("draft");
+  let lastSubmittedAt = 0;
   let savesChecked = 0;
   let submissionsChecked = 0;
   for (const draft of rushers) {
@@ -182,6 +182,7 @@ try {
     if (!audited.has(row.id)) fail(`${draft.reference} : pas de ligne de journal d'audit pour le dépôt`);
     if (!receiptFor.has(row.id)) fail(`${draft.reference} : ni courriel de récépissé ni tâche d'envoi en file`);
     submissionsChecked += 1;
+    lastSubmittedAt = Math.max(lastSubmittedAt, row.submittedAt?.getTime() ?? 0);
   }
   for (const draft of latecomers) {
     const row = byReference.get(draft.reference);
@@ -192,7 +193,6 @@ try {
   // --- Summary.
   const errors = timings.filter((timed) => timed.networkError || timed.status >= 500 || timed.status === 0);
   for (const error of errors.slice(0, 5)) fail(`réponse ${error.status} ${error.networkError ?? ""} (${error.kind})`);
-  if (!rushEndedBeforeClosing) fail("le rush n'a pas fini avant la clôture");
   const kinds = ["autosave", "submit", "page du dossier"];
   const rushTimings = timings.filter((timed) => kinds.includes(timed.kind));
   const line = (label: string, values: number[]) => {
@@ -212,7 +212,7 @@ try {
       line("toutes", rushTimings.map((timed) => timed.ms)),
       line("récépissé (après le rush, 8 à la fois)", receiptTimings.map((timed) => timed.ms)),
       "",
-      `Durée du rush : ${rushSeconds.toFixed(1)} s (${(rushTimings.length / rushSeconds).toFixed(1)} requêtes/s) ; fini avant la clôture : ${rushEndedBeforeClosing ? "oui" : "non"}.`,
+      `Durée du rush : ${rushSeconds.toFixed(1)} s (${(rushTimings.length / rushSeconds).toFixed(1)} requêtes/s) ; dernier dépôt enregistré ${((closesAt.getTime() - lastSubmittedAt) / 1000).toFixed(1)} s avant la clôture.`,
       `Erreurs (5xx ou réseau) : ${errors.length}${errors.length > 0 ? ` (la première : ${errors[0].status} ${errors[0].networkError ?? ""})` : ""} ; autres réponses hors 2xx/3xx pendant le rush : ${rushTimings.filter((timed) => timed.status >= 400 && timed.status < 500).length}.`,
       `Vérifié en base, dossier par dossier : ${savesChecked} enregistrements acquittés (version et contenu), ${submissionsChecked} dépôts acquittés (statut, instantané et empreinte, historique, audit, récépissé).`,
       `Dépôts après la clôture : ${refusals.map(String).join(", ")} (attendu : 409 avec le message de date limite), aucun dossier modifié.`,
