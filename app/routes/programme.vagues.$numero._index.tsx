@@ -35,8 +35,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { wave, next } = await orErrorPage(programmeWave(manager, params.numero));
   const [ranking, decisions, closure] = await Promise.all([waveRanking(manager, wave.id), waveDecisions(manager, wave.id), waveClosure(manager, wave.id)]);
   // Proposed only to fill a place a withdrawal left: before any withdrawal, the reserve list is
-  // what the decision left below the cut (and the candidate reads the ranking a second time).
-  const candidate = decisions.withdrawn.length > 0 ? await promotionCandidate(manager, wave.id) : null;
+  // what the decision left below the cut. The candidate is found in the ranking just read.
+  const candidate = decisions.withdrawn.length > 0 ? await promotionCandidate(manager, wave.id, ranking) : null;
   return json({
     wave: { number: wave.number, title: wave.title, state: wave.state, closesAt: wave.closesAt },
     next: next ? { number: next.number, title: next.title } : null,

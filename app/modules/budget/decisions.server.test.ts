@@ -177,6 +177,11 @@ describe("reopening and promotion", () => {
     expect(old).toMatchObject({ outcome: "selected", reopenedBy: setup.manager.id, reopenMotivation: "Le porteur renonce au projet." });
     expect(await dossierLedgerPosition(setup.manager, kept.reference)).toMatchObject({ committedCents: 0, buses: 0 });
     expect(await promotionCandidate(setup.manager, setup.wave1.id)).toMatchObject({ reference: big.reference, waitlistRank: 1 });
+    // Given the ranking the page has just read, the same candidate, from that ranking's balance.
+    const ranking = await waveRanking(setup.manager, setup.wave1.id);
+    expect(await promotionCandidate(setup.manager, setup.wave1.id, ranking)).toMatchObject({ reference: big.reference, waitlistRank: 1 });
+    const spent = { ...ranking, balance: { ...ranking.balance, remainingCents: 0 } };
+    expect(await promotionCandidate(setup.manager, setup.wave1.id, spent)).toBeNull();
 
     // Promotion: the waitlisted dossier is selected; its reserve-list decision is closed, kept.
     await applyDecision(setup.manager, setup.wave1.id, { decisions: [{ reference: big.reference, outcome: "selected", awardedCents: 150_000_00 }] });

@@ -257,10 +257,13 @@ export async function reopenDecision(actor: SessionUser, reference: string, inpu
 /**
  * The first waitlisted dossier of a wave, by rank, whose proposed amount (mean recommendation,
  * else the request) fits in what the wave has left — the one to propose for promotion when a
- * selected dossier withdraws. Null when none fits.
+ * selected dossier withdraws. Null when none fits. A page that has just read the wave's ranking
+ * passes it (`known`) rather than have it read a second time; an action that promotes reads it
+ * afresh.
  */
-export async function promotionCandidate(actor: SessionUser, waveId: string) {
-  const ranking = await waveRanking(actor, waveId);
+export async function promotionCandidate(actor: SessionUser, waveId: string, known?: Awaited<ReturnType<typeof waveRanking>>) {
+  assertProgramManager(actor);
+  const ranking = known ?? (await waveRanking(actor, waveId));
   const waitlisted = await db
     .select({ applicationId: decisions.applicationId, rank: decisions.waitlistRank })
     .from(decisions)
