@@ -256,7 +256,7 @@ Au repos, le processus occupe ${Math.round(Math.min(...reports.map((report) => r
     const current = existsSync(REPORT) ? readFileSync(REPORT, "utf8") : "# Mesures de performance\n";
     const start = current.indexOf(`${HEADING}\n`);
     const end = start === -1 ? -1 : current.indexOf("\n## ", start + HEADING.length);
-    const next = start === -1 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${end === -1 ? "" : current.slice(end + 1)}`;
+    const next = start === -1 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${end === -1 ? "" : current.slice(end)}`;
     writeFileSync(REPORT, next.endsWith("\n") ? next : `${next}\n`);
     console.log(`Résultats écrits dans ${path.relative(process.cwd(), REPORT)} (${HEADING}).`);
   }
