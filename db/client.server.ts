@@ -160,9 +160,28 @@ export async function migrateDatabase() {
   await (await connection()).migrate();
 }
 
-/** Throws when the database does not answer; used by /healthz. */
-export async function pingDatabase() {
-  await (await connection()).ping();
+/**
+ * How long /healthz waits for the database. postgres.js queues a query while its connections
+ * reconnect, and during a PostgreSQL restart that wait lasted 10 to 18 s (fault script
+ * scripts/faults/postgres-restart.ts); a pool busy with slow queries queues it too. A load
+ * balancer needs a prompt « no », not a hanging probe.
+ */
+const PING_TIMEOUT_MS = 2_000;
+
+/** Throws when the database does not answer within `timeoutMs`; used by /healthz. */
+export async function pingDatabase(timeoutMs = PING_TIMEOUT_MS) {
+  const ping = connection().then((opened) => opened.ping());
+  // The late answer (or failure) of an abandoned ping must not surface as an unhandled rejection.
+  ping.catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`The database did not answer within ${timeoutMs} ms.`)), timeoutMs);
+  });
+  try {
+    await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function closeDatabase() {
