@@ -216,14 +216,25 @@ try {
       const portalFigures = await twice((seconds) => load({ url: `${portalUrl}${measure.path}`, connections: CONNECTIONS, seconds, headers }));
       const floorFigures = await twice((seconds) => load({ url: `${floorUrl}/${encodeURIComponent(measure.key)}`, connections: CONNECTIONS, seconds }));
       results.push({ label: measure.label, request: measure.request, path: measure.path.replace(/_data=[^&]+/, "_data=…"), statements: recordings.get(measure.key)!.statements.length, portal: portalFigures, floor: floorFigures });
-      console.log(`${measure.key} : p95 portail ${portalFigures.p95.toFixed(1)} ms, plancher ${floorFigures.p95.toFixed(1)} ms, ${portalFigures.errors + floorFigures.errors} erreur(s).`);
+      console.log(`${measure.key} : p95 portail ${portalFigures.p95.toFixed(1)} ms, plancher ${floorFigures.p95.toFixed(1)} ms, ${portalFigures.errors + floorFigures.errors} erreur(s) ; statuts ${JSON.stringify(portalFigures.statuses)} / ${JSON.stringify(floorFigures.statuses)}.`);
     }
 
     // The autosave: each request takes a draft no request in flight is writing and posts the
     // version it was last given, so that a 409 is a real conflict. Afterwards every 2xx must be
     // one more version in the database.
+    // When autocannon stops, the saves still in flight are finished by the server, unanswered:
+    // the versions are read once they no longer move, or the next run would post stale ones.
+    const settledVersions = async () => {
+      let previous = await draftVersions(fixtures.drafts.map((draft) => draft.reference));
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const current = await draftVersions(fixtures.drafts.map((draft) => draft.reference));
+        if ([...current].every(([reference, version]) => previous.get(reference) === version)) return current;
+        previous = current;
+      }
+    };
     const autosave = async (target: "portal" | "floor", seconds: number) => {
-      const before = await draftVersions(fixtures.drafts.map((draft) => draft.reference));
+      const before = await settledVersions();
       const pool = fixtures.drafts.map((draft) => ({ draft, version: before.get(draft.reference)!, busy: false }));
       const figures = await load({
         url: target === "portal" ? portalUrl : floorUrl,
@@ -252,10 +263,9 @@ try {
           },
         ],
       });
-      const after = await draftVersions(fixtures.drafts.map((draft) => draft.reference));
+      const after = await settledVersions();
       const written = fixtures.drafts.reduce((total, draft) => total + after.get(draft.reference)! - before.get(draft.reference)!, 0);
-      // Requests still in flight when autocannon stops are finished by the server, unanswered:
-      // at most one per connection more than the acknowledged saves.
+      // At most one unanswered save per connection more than the acknowledged ones.
       if (written < figures.ok || written > figures.ok + CONNECTIONS) {
         throw new Error(`Enregistrement automatique (${target === "portal" ? "portail" : "plancher"}) : ${figures.ok} réponses 2xx mais ${written} versions écrites.`);
       }
@@ -264,7 +274,7 @@ try {
     const autosavePortal = await twice((seconds) => autosave("portal", seconds));
     const autosaveFloor = await twice((seconds) => autosave("floor", seconds));
     results.push({ label: "Enregistrement automatique (JSON, un brouillon par requête en cours)", request: "enregistrement", path: "POST /dossiers/:ref/porteur?_data=…", statements: templates[fixtures.drafts[0].reference].length, portal: autosavePortal, floor: autosaveFloor });
-    console.log(`autosave : p95 portail ${autosavePortal.p95.toFixed(1)} ms, plancher ${autosaveFloor.p95.toFixed(1)} ms.`);
+    console.log(`autosave : p95 portail ${autosavePortal.p95.toFixed(1)} ms, plancher ${autosaveFloor.p95.toFixed(1)} ms ; statuts ${JSON.stringify(autosavePortal.statuses)} / ${JSON.stringify(autosaveFloor.statuses)}.`);
 
     await Promise.all([stop(portal), stop(floor)]);
     const errors = results.reduce((total, route) => total + route.portal.errors + route.floor.errors, 0);

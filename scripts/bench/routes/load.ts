@@ -45,6 +45,8 @@ export interface LoadFigures {
   total: number;
   ok: number;
   errors: number;
+  /** Answers by HTTP status, to name the errors. */
+  statuses: Record<number, number>;
 }
 
 function percentile(sorted: number[], share: number) {
@@ -54,6 +56,7 @@ function percentile(sorted: number[], share: number) {
 
 export function load(options: LoadOptions): Promise<LoadFigures> {
   const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       { url: options.url, connections: options.connections, duration: options.seconds, pipelining: 1, timeout: 30, headers: options.headers, requests: options.requests },
@@ -68,9 +71,13 @@ export function load(options: LoadOptions): Promise<LoadFigures> {
           total: result.requests.total,
           ok: result["2xx"],
           errors: result.errors + result.timeouts + result.non2xx,
+          statuses,
         });
       },
     );
-    instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+    instance.on("response", (_client, status, _bytes, responseTime) => {
+      latencies.push(responseTime);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    });
   });
 }
