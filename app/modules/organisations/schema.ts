@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ORGANISATION_KINDS } from "~db/schema";
+import { ORGANISATION_KINDS } from "~db/schema/values";
 import { emailField } from "~/modules/auth/schema";
 import { checkSiret } from "./siret";
 
