@@ -15,8 +15,9 @@ export interface MeasuredRoute {
   floor: LoadFigures;
 }
 
-const ms = (value: number) => `${value.toFixed(1)} ms`;
-export const ratioOf = (route: MeasuredRoute) => route.portal.p95 / route.floor.p95;
+const ms = (value: number) => (Number.isNaN(value) ? "aucune réponse" : `${value.toFixed(1)} ms`);
+/** No answer within the measure at all is the worst ratio, not a missing one. */
+export const ratioOf = (route: MeasuredRoute) => (route.portal.ok === 0 ? Number.POSITIVE_INFINITY : route.portal.p95 / route.floor.p95);
 /** The ≤ 2× target is judged on the like-for-like requests: the loader's data and the autosave (JSON both sides). */
 export const judged = (route: MeasuredRoute) => route.request !== "document";
 
