@@ -161,7 +161,7 @@ export function visitsOf(visitor: Visitor) {
 }
 
 /** A page this visitor is refused (403), to check the error page it gets. */
-export function forbiddenVisitOf(visitor: Visitor) {
+export function forbiddenVisitOf(visitor: Visitor): (PageVisit & { file: string }) | null {
   for (const [file, visits] of Object.entries(PAGES)) {
     if (outcomeFor(file, visitor) === "403" && !visits[0].visitors) return { file, url: visits[0].url, status: 403 };
   }
