@@ -18,7 +18,7 @@ import { rankForSimulation, simulate, type SimulationOverride } from "~/modules/
 import { WAVE_STATE_LABELS } from "~/modules/calls/rules";
 import { formatDateTime } from "~/modules/calls/time";
 import { programmeWave } from "~/modules/calls/waves.server";
-import { DomainError } from "~/utils/errors";
+import { DomainError, inputRefusalOf } from "~/utils/errors";
 import { invalidSubmission, replyWithError, type FormReply } from "~/utils/forms.server";
 import { formatEuros, formatInteger } from "~/utils/format";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -69,8 +69,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** A refusal of a form without fields (withdraw an override, promote), said at the top of the page with its status. */
 function topRefusal(error: unknown) {
-  if (!(error instanceof DomainError)) throw error;
-  return json({ status: "error", error: { "": [error.message] }, formId: ACTIONS_FORM, code: error.code } satisfies FormReply, { status: error.status });
+  const refusal = inputRefusalOf(error);
+  if (!refusal) throw error;
+  return json({ status: "error", error: { "": [refusal.message] }, formId: ACTIONS_FORM, code: refusal.code } satisfies FormReply, { status: refusal.status });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -1,6 +1,6 @@
 import type { Submission, SubmissionResult } from "@conform-to/react";
 import { json } from "@remix-run/node";
-import { DomainError } from "./errors";
+import { inputRefusalOf, type DomainError } from "./errors";
 
 /**
  * What an action answers when a form cannot go through: conform's result (errors by field, the
@@ -43,8 +43,9 @@ export function domainErrorReply(submission: AnySubmission, error: DomainError, 
   return json(reply, { status: error.status });
 }
 
-/** In an action's catch: a DomainError becomes the form's answer; anything else stays a 500. */
+/** In an action's catch: a DomainError (or input the database refused) becomes the form's answer; anything else stays a 500. */
 export function replyWithError(submission: AnySubmission, error: unknown, options: { formId?: string } = {}) {
-  if (error instanceof DomainError) return domainErrorReply(submission, error, options);
+  const refusal = inputRefusalOf(error);
+  if (refusal) return domainErrorReply(submission, refusal, options);
   throw error;
 }
