@@ -56,6 +56,13 @@ describe("drafts and autosave", () => {
     expect(await countRows(applications)).toBe(before);
   });
 
+  it("refuses a save whose version is not a number (400, not a database error)", async () => {
+    const draft = await createDraft(owner, { organisationId, callId: setup.call.id });
+    const error = await refusal(saveSection(owner, draft.reference, { section: "porteur", data: { projectTitle: "Médicobus" }, version: Number("not-a-uuid") }));
+    expect([error.status, error.code]).toEqual([400, "invalid_version"]);
+    expect((await reload(draft.id)).version).toBe(draft.version);
+  });
+
   it.each(["MB-2026\u0000", "a\u0000b", "<b>"])("finds no dossier for a forged reference %j (404, not a database error)", async (forged) => {
     expect((await refusal(findDossierForMember(owner, forged))).status).toBe(404);
   });

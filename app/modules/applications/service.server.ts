@@ -98,6 +98,8 @@ export async function saveSection(actor: SessionUser, reference: string, input: 
   const now = input.now ?? new Date();
   const dossier = await findDossierForMember(actor, reference);
   if (!isDataSection(input.section)) throw new DomainError("unknown_section", 400, "Section inconnue.");
+  // A form posted without its version (or with garbage in it) reads as NaN: refused before the query.
+  if (!Number.isSafeInteger(input.version)) throw new DomainError("invalid_version", 400, "Version du dossier manquante : rechargez la page.");
   const section = input.section;
   const [call] = await db.select({ rules: calls.rules }).from(calls).where(eq(calls.id, dossier.callId));
   const rules = readCallRules(call?.rules);
