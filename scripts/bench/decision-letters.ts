@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import { writeBenchmarkSection } from "../lib/benchmark-report";
 
 /*
  * Decision letters: the time to render one letter (the three outcomes in turn, fonts loaded),
@@ -13,7 +14,6 @@ const RUNS = 90;
 const BATCH = 120;
 const TARGET_MEDIAN_MS = 100;
 const TARGET_BATCH_SECONDS = 60;
-const REPORT = path.join(process.cwd(), "docs", "benchmarks.md");
 const HEADING = "## Courriers de décision";
 
 // A database of its own, before anything opens one: PGlite in a temporary folder.
@@ -120,11 +120,5 @@ Rendu d'un courrier de décision (retenu, liste complémentaire, non retenu tour
 | objectifs | rendu médian ≤ ${TARGET_MEDIAN_MS} ms : ${median <= TARGET_MEDIAN_MS ? "atteint" : "**non atteint**"} ; lot ≤ ${TARGET_BATCH_SECONDS} s : ${batchSeconds <= TARGET_BATCH_SECONDS ? "atteint" : "**non atteint**"} |
 `;
 
-// Other benchmarks write their own sections of the same file: only ours is replaced.
-const current = existsSync(REPORT) ? readFileSync(REPORT, "utf8") : "# Mesures de performance\n";
-const start = current.indexOf(`${HEADING}\n`);
-const end = start === -1 ? -1 : current.indexOf("\n## ", start + HEADING.length);
-const next = start === -1 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${end === -1 ? "" : current.slice(end)}`;
-mkdirSync(path.dirname(REPORT), { recursive: true });
-writeFileSync(REPORT, next.endsWith("\n") ? next : `${next}\n`);
+writeBenchmarkSection(HEADING, section);
 process.exit(0);

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -8,6 +8,7 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { promisify } from "node:util";
 import type { Row } from "exceljs";
 import postgres from "postgres";
+import { writeBenchmarkSection } from "../lib/benchmark-report";
 
 /*
  * Exports of 100,000 dossiers on PostgreSQL, through the module the routes use (dossierExport +
@@ -26,7 +27,6 @@ const DOSSIERS = 100_000;
 const TARGET_MB = 150;
 /** The old generation's cap of the third run of each format (see below). */
 const HEAP_LIMIT_MB = 96;
-const REPORT = path.join(process.cwd(), "docs", "benchmarks.md");
 const HEADING = "## Exports";
 const TSX = path.join(process.cwd(), "node_modules", ".bin", "tsx");
 const SCRIPT = path.join("scripts", "bench", "export.ts");
@@ -250,16 +250,7 @@ Objectif « pic de mémoire sous ${TARGET_MB} Mio » : pour la mémoire de l'exp
 
 Au repos, le processus occupe ${Math.round(Math.min(...reports.map((report) => report.baselineRssMb)))} à ${Math.round(Math.max(...reports.map((report) => report.baselineRssMb)))} Mio avant la première ligne exportée, contre 210 à 231 Mio avant ce travail : le client de base de données chargeait PGlite (PostgreSQL en WASM, environ 45 Mio) même sur PostgreSQL, et la soumission d'un dossier, importée par les requêtes de la liste d'instruction, chargeait le moteur PDF (react-pdf, ses polices, son moteur de mise en page en WASM, environ 45 Mio) ; PGlite n'est plus chargé que par le moteur embarqué, le moteur PDF qu'au premier document et exceljs qu'au premier export XLSX. Ce qui reste : tsx (environ 70 Mio pour le chargeur TypeScript, que \`npm start\` utilise aussi), drizzle, postgres.js et les modules de l'application. La hausse pendant l'export est surtout du tas que V8 n'a pas encore ramassé : limité à ${HEAP_LIMIT_MB} Mio, le même export va à son terme avec une hausse bien moindre.
 `;
-  if (process.env.BENCH_REPORT === "0") console.log(section);
-  else {
-    // Other benchmarks write their own sections of the same file: only ours is replaced.
-    const current = existsSync(REPORT) ? readFileSync(REPORT, "utf8") : "# Mesures de performance\n";
-    const start = current.indexOf(`${HEADING}\n`);
-    const end = start === -1 ? -1 : current.indexOf("\n## ", start + HEADING.length);
-    const next = start === -1 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${end === -1 ? "" : current.slice(end)}`;
-    writeFileSync(REPORT, next.endsWith("\n") ? next : `${next}\n`);
-    console.log(`Résultats écrits dans ${path.relative(process.cwd(), REPORT)} (${HEADING}).`);
-  }
+  writeBenchmarkSection(HEADING, section);
 } finally {
   rmSync(folder, { recursive: true, force: true });
   await admin.unsafe(`drop database if exists "${databaseName}" with (force)`);

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
-import path from "node:path";
+import { writeBenchmarkSection } from "../lib/benchmark-report";
 
 /*
  * The instruction list (listDossiersForAgent) over 10,000 submitted dossiers: a page of 50 and
@@ -11,7 +10,6 @@ import path from "node:path";
 const DOSSIERS = 10_000;
 const RUNS = 30;
 const TARGET_MEDIAN_MS = 100;
-const REPORT = path.join(process.cwd(), "docs", "benchmarks.md");
 const HEADING = "## Liste d'instruction";
 
 if (process.env.BENCH_DATABASE_URL) process.env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
@@ -110,9 +108,4 @@ ${results.map((result) => `| ${result.label} | ${result.total} | ${result.median
 | objectif | | médiane ≤ ${TARGET_MEDIAN_MS} ms pour chaque forme : ${worst <= TARGET_MEDIAN_MS ? "atteint" : "**non atteint**"} |
 `;
 
-// Other benchmarks write their own sections of the same file: only ours is replaced.
-const current = existsSync(REPORT) ? readFileSync(REPORT, "utf8") : "# Mesures de performance\n";
-const start = current.indexOf(`${HEADING}\n`);
-const end = start === -1 ? -1 : current.indexOf("\n## ", start + HEADING.length);
-const next = start === -1 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${end === -1 ? "" : current.slice(end)}`;
-writeFileSync(REPORT, next.endsWith("\n") ? next : `${next}\n`);
+writeBenchmarkSection(HEADING, section);

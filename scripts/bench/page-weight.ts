@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { writeBenchmarkSection } from "../lib/benchmark-report";
 
 /*
  * What a first visit of each page downloads, from the production build: the JavaScript (the
@@ -19,7 +20,6 @@ import { gzipSync } from "node:zlib";
  */
 
 const BUILD = path.resolve("build");
-const REPORT = path.join(process.cwd(), "docs", "benchmarks.md");
 const HEADING = "## Poids des pages au premier chargement";
 const DSFR_FULL_ICONS = path.resolve("node_modules/@codegouvfr/react-dsfr/dsfr/utility/icons/icons.main.min.css");
 
@@ -134,14 +134,5 @@ Constats : le socle commun à toutes les pages (React, Remix, le JavaScript du D
 Icônes du DSFR : ${shippedIcons.size} classes d'icônes dans le CSS livré, sur ${fullIcons.size} dans le jeu complet du DSFR (\`icons.main.min.css\`) — ${pruned ? "élaguées" : "**non élaguées**"} par \`only-include-used-icons\` (lancé par \`postinstall\` et \`prebuild\`).
 `;
 
-if (process.env.BENCH_REPORT === "0") console.log(section);
-else {
-  // Other benchmarks write their own sections of the same file: only ours is replaced.
-  const current = existsSync(REPORT) ? readFileSync(REPORT, "utf8") : "# Mesures de performance\n";
-  const start = current.indexOf(`${HEADING}\n`);
-  const end = start === -1 ? -1 : current.indexOf("\n## ", start + HEADING.length);
-  const next = start === -1 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${end === -1 ? "" : current.slice(end)}`;
-  writeFileSync(REPORT, next.endsWith("\n") ? next : `${next}\n`);
-  console.log(`Résultats écrits dans ${path.relative(process.cwd(), REPORT)} (${HEADING}).`);
-}
+writeBenchmarkSection(HEADING, section);
 process.exit(0);

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
-import path from "node:path";
 import { renderReceipt } from "~templates/receipt";
 import { sampleReceipt } from "~templates/receipt.sample";
+import { writeBenchmarkSection } from "../lib/benchmark-report";
 
 /*
  * Time to render one receipt (the realistic sample: 6 pieces, 2 pages), fonts already loaded,
@@ -15,7 +14,6 @@ import { sampleReceipt } from "~templates/receipt.sample";
 const WARM_UP = 20;
 const RUNS = 200;
 const TARGET_MEDIAN_MS = 50;
-const REPORT = path.join(process.cwd(), "docs", "benchmarks.md");
 const HEADING = "## Récépissé PDF";
 
 const digest = (seed: string) => createHash("sha256").update(seed).digest("hex");
@@ -75,14 +73,5 @@ Avant : 70.8 ms de médiane (74.3 ms de CPU) sur une machine calme. Le profil (\
 | objectif | médiane ≤ ${TARGET_MEDIAN_MS} ms : ${median <= TARGET_MEDIAN_MS ? "atteint" : "**non atteint**"} |
 `;
 
-// Other benchmarks write their own sections of the same file: only ours is replaced.
-const current = existsSync(REPORT) ? readFileSync(REPORT, "utf8") : "# Mesures de performance\n";
-const start = current.indexOf(`${HEADING}\n`);
-const end = start === -1 ? -1 : current.indexOf("\n## ", start + HEADING.length);
-const next =
-  start === -1
-    ? `${current.trimEnd()}\n\n${section}`
-    : `${current.slice(0, start)}${section}${end === -1 ? "" : current.slice(end)}`;
-mkdirSync(path.dirname(REPORT), { recursive: true });
-writeFileSync(REPORT, next.endsWith("\n") ? next : `${next}\n`);
+writeBenchmarkSection(HEADING, section);
 if (median > TARGET_MEDIAN_MS) console.warn(`Objectif non atteint : médiane > ${TARGET_MEDIAN_MS} ms (voir la charge de la machine et le temps CPU).`);

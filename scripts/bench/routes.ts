@@ -25,7 +25,8 @@ import { parseArgs } from "node:util";
 import { scratchDatabase } from "./routes/database";
 import { load, type LoadFigures } from "./routes/load";
 import { autosaveTemplate, type RecordedRequest, type Recording } from "./routes/recording";
-import { HEADING, judged, ratioOf, tableOf, TARGET_RATIO, writeSection, type MeasuredRoute } from "./routes/report";
+import { HEADING, judged, ratioOf, tableOf, TARGET_RATIO, type MeasuredRoute } from "./routes/report";
+import { writeBenchmarkSection } from "../lib/benchmark-report";
 
 const { values: args } = parseArgs({
   options: {
@@ -44,7 +45,6 @@ const SECONDS = Number(args.duree);
 const WARM_UP_SECONDS = Number(args.chauffe);
 const PORTAL_PORT = Number(args.port);
 const FLOOR_PORT = PORTAL_PORT + 1;
-const REPORT = path.join(process.cwd(), "docs", "benchmarks.md");
 if (![DOSSIERS, CONNECTIONS, SECONDS, WARM_UP_SECONDS, PORTAL_PORT].every((value) => Number.isInteger(value) && value > 0)) {
   console.error("Usage : npx tsx scripts/bench/routes.ts [--dossiers 10000] [--connexions 10] [--duree 10] [--chauffe 3] [--serveur postgres://…] [--base mb_loadbench] [--port 3710] (nombres entiers positifs)");
   process.exit(2);
@@ -295,8 +295,7 @@ ${tableOf(results)}
 
 Erreurs (réponses non 2xx et erreurs de connexion) : ${errors}. Objectif p95 ≤ ${TARGET_RATIO}× le plancher : ${missed.length === 0 ? "atteint pour chaque route jugée" : `**non atteint** pour ${missed.map((route) => `${route.label} (${route.request}, ${ratioOf(route).toFixed(2)}×)`).join(", ")}`}.
 `;
-    writeSection(REPORT, section);
-    console.log(`Section « ${HEADING.slice(3)} » écrite dans docs/benchmarks.md.`);
+    writeBenchmarkSection(HEADING, section);
     if (errors > 0) {
       console.error(`${errors} erreur(s) pendant les mesures.`);
       failed = true;

@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
-import path from "node:path";
 import { rankForSimulation, simulate, type SimulationDossier, type SimulationOverride } from "~/modules/budget/simulation";
 import { CallRulesSchema } from "~/modules/calls/schema";
 import { REGIONS } from "~/modules/geo/regions";
+import { writeBenchmarkSection } from "../lib/benchmark-report";
 
 /*
  * The cut-line simulator over 10,000 reviewed dossiers, as the wave page runs it: once the
@@ -14,7 +13,6 @@ const DOSSIERS = 10_000;
 const WARM_UP = 5;
 const RUNS = 50;
 const TARGET_MS = 100;
-const REPORT = path.join(process.cwd(), "docs", "benchmarks.md");
 const HEADING = "## Simulateur";
 
 /** Deterministic pseudo-random numbers (mulberry32): the same dossiers at every run. */
@@ -130,11 +128,5 @@ ${DOSSIERS.toLocaleString("fr-FR")} dossiers instruits générés (18 régions, 
 Résultat : ${funded} dossiers financés, ligne de coupure au rang ${cutRank ?? "—"}. Objectif : réponse complète (classement compris) en ${TARGET_MS} ms en médiane : ${met ? "atteint" : "**non atteint**"} ; au 95e centile : ${figures.fullP95 <= TARGET_MS ? "atteint" : "non atteint"}.
 `;
 
-// Other benchmarks write their own sections of the same file: only ours is replaced.
-const current = existsSync(REPORT) ? readFileSync(REPORT, "utf8") : "# Mesures de performance\n";
-const start = current.indexOf(`${HEADING}\n`);
-const end = start === -1 ? -1 : current.indexOf("\n## ", start + HEADING.length);
-const next = start === -1 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${end === -1 ? "" : current.slice(end)}`;
-mkdirSync(path.dirname(REPORT), { recursive: true });
-writeFileSync(REPORT, next.endsWith("\n") ? next : `${next}\n`);
+writeBenchmarkSection(HEADING, section);
 if (!met) console.warn(`Objectif non atteint : médiane > ${TARGET_MS} ms (voir la charge de la machine et le temps CPU).`);

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import { writeBenchmarkSection } from "../lib/benchmark-report";
 
 /*
  * Time from `npm start` to the first 200 on the home page, with PGlite in a data folder:
@@ -16,7 +17,6 @@ import path from "node:path";
  * section instead of writing it into docs/benchmarks.md.
  */
 
-const REPORT = path.join(process.cwd(), "docs", "benchmarks.md");
 const HEADING = "## Démarrage";
 const READY_TIMEOUT_MS = 15 * 60_000;
 
@@ -127,13 +127,4 @@ Commande : \`npx tsx scripts/bench/startup.ts${withBuild ? " --with-build" : ""}
 ${measures.map((measure) => `| ${measure.label} | ${seconds(measure.firstOkMs)} | ${seconds(measure.bannerMs)} | ${measure.phases} |`).join("\n")}
 `;
 
-if (process.env.BENCH_REPORT === "0") console.log(section);
-else {
-  // Other benchmarks write their own sections of the same file: only ours is replaced.
-  const current = existsSync(REPORT) ? readFileSync(REPORT, "utf8") : "# Mesures de performance\n";
-  const start = current.indexOf(`${HEADING}\n`);
-  const end = start === -1 ? -1 : current.indexOf("\n## ", start + HEADING.length);
-  const next = start === -1 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${end === -1 ? "" : current.slice(end)}`;
-  writeFileSync(REPORT, next.endsWith("\n") ? next : `${next}\n`);
-  console.log(`Résultats écrits dans ${path.relative(process.cwd(), REPORT)} (${HEADING}).`);
-}
+writeBenchmarkSection(HEADING, section);

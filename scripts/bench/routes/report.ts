@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { LoadFigures } from "./load";
 
 export const HEADING = "## Routes sous charge";
@@ -32,13 +31,4 @@ export function tableOf(routes: MeasuredRoute[]) {
     "|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
   ].join("\n");
-}
-
-/** Other benchmarks write their own sections of the same file: only this one is replaced. */
-export function writeSection(file: string, section: string) {
-  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Mesures de performance\n";
-  const start = current.indexOf(`${HEADING}\n`);
-  const end = start === -1 ? -1 : current.indexOf("\n## ", start + HEADING.length);
-  const next = start === -1 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${end === -1 ? "" : current.slice(end)}`;
-  writeFileSync(file, next.endsWith("\n") ? next : `${next}\n`);
 }
