@@ -12,35 +12,13 @@
  * postgres://postgres@127.0.0.1:5432/postgres); a scratch database is created and dropped.
  */
 import { parseArgs } from "node:util";
-import { simpleParser } from "mailparser";
-import { SMTPServer } from "smtp-server";
+import { startTestSmtpServer } from "../../tests/fixtures/smtp";
 import { check, freePort, log, onCleanup, runScenario, scratchDatabase, sleep, spawnScript } from "./support";
 
 const { values } = parseArgs({ options: { mails: { type: "string", default: "200" }, outage: { type: "string", default: "20" }, "retry-delay": { type: "string", default: "1" } } });
 const MAILS = Number(values.mails);
 const OUTAGE_SECONDS = Number(values.outage);
 const RETRY_DELAY = values["retry-delay"];
-
-/** The SMTP server coming back: records each accepted mail's Message-ID and when it arrived. */
-async function startSmtpServer(port: number) {
-  const received: Array<{ messageId: string; at: number }> = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push({ messageId: mail.messageId ?? "", at: Date.now() });
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return received;
-}
 
 await runScenario(`Panne SMTP avec deux processus de travail : ${MAILS} courriels, panne de ${OUTAGE_SECONDS} s, JOBS_RETRY_DELAY=${RETRY_DELAY}`, async () => {
   const databaseUrl = await scratchDatabase("faults_smtp");
@@ -81,7 +59,8 @@ await runScenario(`Panne SMTP avec deux processus de travail : ${MAILS} courriel
     rows: [during],
   } = await sqlRunner.query("select count(*) filter (where status = 'queued')::int as queued, coalesce(sum(attempts), 0)::int as attempts from mails", []);
   log(`fin de la panne : ${during.queued} courriels en attente, ${during.attempts} tentatives refusées jusque-là`);
-  const received = await startSmtpServer(smtpPort);
+  const smtp = await startTestSmtpServer({ port: smtpPort });
+  onCleanup(() => smtp.close());
   const back = Date.now();
   log("serveur SMTP revenu sur le même port");
 
@@ -90,13 +69,14 @@ await runScenario(`Panne SMTP avec deux processus de travail : ${MAILS} courriel
   while (Date.now() < deadline) {
     const { rows } = await sqlRunner.query("select count(*)::int as remaining from mails where status <> 'sent'", []);
     remaining = Number(rows[0].remaining);
-    if (remaining === 0 && received.length >= MAILS) break;
+    if (remaining === 0 && smtp.received.length >= MAILS) break;
     await sleep(250);
   }
   const allSentAt = Date.now();
   log(`tous les courriels envoyés ${((allSentAt - back) / 1000).toFixed(1)} s après le retour du serveur (${remaining} restant)`);
   // Leave the workers a moment to send a duplicate, if they were going to.
   await sleep(3000);
+  const received = smtp.received.map((mail, index) => ({ messageId: mail.messageId ?? "", at: smtp.receivedAt[index] }));
 
   const counts = new Map<string, number>();
   for (const { messageId } of received) counts.set(messageId, (counts.get(messageId) ?? 0) + 1);

@@ -14,8 +14,7 @@
  * Needs a PostgreSQL server: FAULTS_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres);
  * a scratch database is created and dropped.
  */
-import { simpleParser } from "mailparser";
-import { SMTPServer } from "smtp-server";
+import { startTestSmtpServer } from "../../tests/fixtures/smtp";
 import { check, freePort, log, onCleanup, runScenario, scratchDatabase, sleep, spawnScript } from "./support";
 
 const PROGRAMME = "programme@demo.medicobus.fr";
@@ -52,30 +51,10 @@ async function get(baseUrl: string, path: string, jar: Map<string, string>) {
   return response;
 }
 
-async function startSmtpSink() {
-  const received: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail.messageId ?? "");
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `smtp://127.0.0.1:${port}`, received };
-}
-
 await runScenario("Deux processus du portail sur une même base PostgreSQL", async () => {
   const databaseUrl = await scratchDatabase("faults_two");
-  const smtp = await startSmtpSink();
+  const smtp = await startTestSmtpServer();
+  onCleanup(() => smtp.close());
   const ports = [await freePort(), await freePort()];
   const portals = ports.map((port, index) =>
     spawnScript(`portail ${"AB"[index]}`, "scripts/start.ts", {
@@ -125,7 +104,7 @@ await runScenario("Deux processus du portail sur une même base PostgreSQL", asy
   }
   const deadline = Date.now() + 120_000;
   const idSet = new Set(ids);
-  const ours = () => smtp.received.filter((messageId) => idSet.has(/^<([^@]+)@/.exec(messageId)?.[1] ?? ""));
+  const ours = () => smtp.received.map((mail) => mail.messageId ?? "").filter((messageId) => idSet.has(/^<([^@]+)@/.exec(messageId)?.[1] ?? ""));
   while (ours().length < MAILS && Date.now() < deadline) await sleep(200);
   await sleep(3_000);
   const delivered = ours();
