@@ -15,6 +15,9 @@
  * Run after `npm run build`: npx tsx scripts/bench/routes.ts [--dossiers 10000] [--connexions 10]
  *   [--duree 10] [--chauffe 3] [--serveur postgres://postgres@127.0.0.1:5432] [--base mb_loadbench]
  *   [--port 3710]
+ * To find where a route spends its time: --seulement dossier:donnees[,autosave] measures only
+ * those (keys as printed by the recording run; nothing is written to docs/) and --profil DIR has
+ * the portal write a V8 CPU profile there when it stops (open it in Chrome's DevTools).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -23,7 +26,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { scratchDatabase } from "./routes/database";
-import { load, type LoadFigures } from "./routes/load";
+import { load, processGroupCpuMs, type LoadFigures } from "./routes/load";
 import { autosaveTemplate, type RecordedRequest, type Recording } from "./routes/recording";
 import { HEADING, judged, ratioOf, tableOf, TARGET_RATIO, type MeasuredRoute } from "./routes/report";
 import { writeBenchmarkSection } from "../lib/benchmark-report";
@@ -37,8 +40,12 @@ const { values: args } = parseArgs({
     serveur: { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
     base: { type: "string", default: "mb_loadbench" },
     port: { type: "string", default: "3710" },
+    seulement: { type: "string" },
+    profil: { type: "string" },
   },
 });
+const ONLY = args.seulement ? new Set(args.seulement.split(",")) : null;
+const measured = (key: string) => !ONLY || ONLY.has(key);
 const DOSSIERS = Number(args.dossiers);
 const CONNECTIONS = Number(args.connexions);
 const SECONDS = Number(args.duree);
@@ -79,8 +86,9 @@ function portalEnv(port: number, jobs: "on" | "off"): NodeJS.ProcessEnv {
 }
 
 /** A child in its own process group: stopping it stops tsx and the node process it starts. */
-function start(script: string, argv: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(tsx, [script, ...argv], { env, detached: true, stdio: ["ignore", "inherit", "inherit"] });
+function start(script: string, argv: string[], env: NodeJS.ProcessEnv, nodeOptions: string[] = []) {
+  const [command, commandArgs] = nodeOptions.length > 0 ? [process.execPath, [...nodeOptions, "--import", "tsx", script, ...argv]] : [tsx, [script, ...argv]];
+  const child = spawn(command, commandArgs, { env, detached: true, stdio: ["ignore", "inherit", "inherit"] });
   children.push(child);
   return child;
 }
@@ -199,24 +207,28 @@ try {
     console.log(`enregistrement automatique : ${templates[fixtures.drafts[0].reference].length} requêtes SQL enregistrées.`);
 
     // 3. The portal as `npm start` runs it, and the floor.
-    const portal = start("scripts/start.ts", [], portalEnv(PORTAL_PORT, "on"));
+    // Node refuses --cpu-prof in NODE_OPTIONS: the profiled portal runs as `node --cpu-prof --import tsx`.
+    const portal = start("scripts/start.ts", [], portalEnv(PORTAL_PORT, "on"), args.profil ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args.profil)}`] : []);
     const floor = start("scripts/bench/routes/floor.ts", [recordingsFile, templatesFile], { ...process.env, DATABASE_URL: database.url, PORT: String(FLOOR_PORT) });
     const portalUrl = `http://127.0.0.1:${PORTAL_PORT}`;
     const floorUrl = `http://127.0.0.1:${FLOOR_PORT}`;
     await waitFor(`${portalUrl}/healthz`, portal);
     await waitFor(`${floorUrl}/`, floor);
 
-    const twice = async (run: (seconds: number) => Promise<LoadFigures>) => {
+    /** A warm-up, then the measure, with the CPU time the server's process group spent on it. */
+    const twice = async (server: ChildProcess, run: (seconds: number) => Promise<LoadFigures>) => {
       await run(WARM_UP_SECONDS);
-      return run(SECONDS);
+      const cpuBefore = processGroupCpuMs(server.pid!);
+      const figures = await run(SECONDS);
+      return { ...figures, cpuMsPerRequest: (processGroupCpuMs(server.pid!) - cpuBefore) / Math.max(1, figures.total) };
     };
     const results: MeasuredRoute[] = [];
-    for (const measure of measures) {
+    for (const measure of measures.filter((candidate) => measured(candidate.key))) {
       const headers = { Cookie: measure.cookie, Accept: measure.request === "document" ? "text/html" : "application/json" };
-      const portalFigures = await twice((seconds) => load({ url: `${portalUrl}${measure.path}`, connections: CONNECTIONS, seconds, headers }));
-      const floorFigures = await twice((seconds) => load({ url: `${floorUrl}/${encodeURIComponent(measure.key)}`, connections: CONNECTIONS, seconds }));
+      const portalFigures = await twice(portal, (seconds) => load({ url: `${portalUrl}${measure.path}`, connections: CONNECTIONS, seconds, headers }));
+      const floorFigures = await twice(floor, (seconds) => load({ url: `${floorUrl}/${encodeURIComponent(measure.key)}`, connections: CONNECTIONS, seconds }));
       results.push({ label: measure.label, request: measure.request, path: measure.path.replace(/_data=[^&]+/, "_data=…"), statements: recordings.get(measure.key)!.statements.length, portal: portalFigures, floor: floorFigures });
-      console.log(`${measure.key} : p95 portail ${portalFigures.p95.toFixed(1)} ms, plancher ${floorFigures.p95.toFixed(1)} ms, ${portalFigures.errors + floorFigures.errors} erreur(s) ; statuts ${JSON.stringify(portalFigures.statuses)} / ${JSON.stringify(floorFigures.statuses)}.`);
+      console.log(`${measure.key} : p95 portail ${portalFigures.p95.toFixed(1)} ms, plancher ${floorFigures.p95.toFixed(1)} ms, CPU par requête ${portalFigures.cpuMsPerRequest.toFixed(2)} / ${floorFigures.cpuMsPerRequest.toFixed(2)} ms, ${portalFigures.errors + floorFigures.errors} erreur(s) ; statuts ${JSON.stringify(portalFigures.statuses)} / ${JSON.stringify(floorFigures.statuses)}.`);
     }
 
     // The autosave: each request takes a draft no request in flight is writing and posts the
@@ -271,10 +283,12 @@ try {
       }
       return figures;
     };
-    const autosavePortal = await twice((seconds) => autosave("portal", seconds));
-    const autosaveFloor = await twice((seconds) => autosave("floor", seconds));
-    results.push({ label: "Enregistrement automatique (JSON, un brouillon par requête en cours)", request: "enregistrement", path: "POST /dossiers/:ref/porteur?_data=…", statements: templates[fixtures.drafts[0].reference].length, portal: autosavePortal, floor: autosaveFloor });
-    console.log(`autosave : p95 portail ${autosavePortal.p95.toFixed(1)} ms, plancher ${autosaveFloor.p95.toFixed(1)} ms ; statuts ${JSON.stringify(autosavePortal.statuses)} / ${JSON.stringify(autosaveFloor.statuses)}.`);
+    if (measured("autosave")) {
+      const autosavePortal = await twice(portal, (seconds) => autosave("portal", seconds));
+      const autosaveFloor = await twice(floor, (seconds) => autosave("floor", seconds));
+      results.push({ label: "Enregistrement automatique (JSON, un brouillon par requête en cours)", request: "enregistrement", path: "POST /dossiers/:ref/porteur?_data=…", statements: templates[fixtures.drafts[0].reference].length, portal: autosavePortal, floor: autosaveFloor });
+      console.log(`autosave : p95 portail ${autosavePortal.p95.toFixed(1)} ms, plancher ${autosaveFloor.p95.toFixed(1)} ms, CPU par requête ${autosavePortal.cpuMsPerRequest.toFixed(2)} / ${autosaveFloor.cpuMsPerRequest.toFixed(2)} ms ; statuts ${JSON.stringify(autosavePortal.statuses)} / ${JSON.stringify(autosaveFloor.statuses)}.`);
+    }
 
     await Promise.all([stop(portal), stop(floor)]);
     const errors = results.reduce((total, route) => total + route.portal.errors + route.floor.errors, 0);
@@ -295,7 +309,8 @@ ${tableOf(results)}
 
 Erreurs (réponses non 2xx et erreurs de connexion) : ${errors}. Objectif p95 ≤ ${TARGET_RATIO}× le plancher : ${missed.length === 0 ? "atteint pour chaque route jugée" : `**non atteint** pour ${missed.map((route) => `${route.label} (${route.request}, ${ratioOf(route).toFixed(2)}×)`).join(", ")}`}.
 `;
-    writeBenchmarkSection(HEADING, section);
+    if (ONLY) console.log("Mesure partielle (--seulement) : docs/benchmarks.md n'est pas modifié.");
+    else writeBenchmarkSection(HEADING, section);
     if (errors > 0) {
       console.error(`${errors} erreur(s) pendant les mesures.`);
       failed = true;

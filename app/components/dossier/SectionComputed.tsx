@@ -2,7 +2,7 @@ import type { CallRules } from "~/modules/calls/schema";
 import { budgetChecks, budgetFigures } from "~/modules/applications/rules";
 import { departementName, findDepartement } from "~/modules/geo/departements";
 import { regionName } from "~/modules/geo/regions";
-import { formatEuros, formatInteger } from "~/utils/format";
+import { formatEuros, formatInteger, formatPercent } from "~/utils/format";
 import { budgetFromRaw, type CommuneOption, type SectionRaw } from "./SectionFormData";
 
 /**
@@ -50,7 +50,6 @@ export function TerritoryFigures({ communes }: { communes: readonly CommuneOptio
   );
 }
 
-const percent = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
 
 export function BudgetFigures({ raw, rules }: { raw: SectionRaw["budget"]; rules: CallRules }) {
   const figures = budgetFigures(budgetFromRaw(raw));
@@ -67,7 +66,7 @@ export function BudgetFigures({ raw, rules }: { raw: SectionRaw["budget"]; rules
           ["dont fonctionnement", formatEuros(figures.operatingCents)],
           ["Cofinancements", formatEuros(figures.cofinancingCents)],
           ["Subvention demandée à l'État", formatEuros(figures.requestedCents)],
-          ["Part de l'État", figures.stateSharePercent === null ? "—" : `${percent.format(figures.stateSharePercent)} %`],
+          ["Part de l'État", figures.stateSharePercent === null ? "—" : formatPercent(figures.stateSharePercent)],
         ]}
       />
       <h4 className="fr-text--md fr-text--bold fr-mb-1w">Règles de l'appel à projets</h4>

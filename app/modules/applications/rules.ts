@@ -1,5 +1,5 @@
 import type { CallRules } from "~/modules/calls/schema";
-import { formatEuros } from "~/utils/format";
+import { formatEuros, formatPercent } from "~/utils/format";
 import { fieldId, SECTIONS, sectionSchemas, type DraftSections, type FormData, type SectionKey } from "./form";
 
 export interface BudgetFigures {
@@ -40,7 +40,6 @@ export interface BudgetCheck {
   message: string;
 }
 
-const percent = (value: number) => `${new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 }).format(value)} %`;
 
 /** The call's money rules, each with what the portal computed, for the applicant and the ARS alike. */
 export function budgetChecks(figures: BudgetFigures, rules: CallRules): BudgetCheck[] {
@@ -61,7 +60,7 @@ export function budgetChecks(figures: BudgetFigures, rules: CallRules): BudgetCh
       code: "state_share_band",
       ok: shareOk,
       label: `Part de l'État entre ${band.min} % et ${band.max} % du coût total`,
-      message: share === null ? "Part de l'État : coût total inconnu." : `Part de l'État demandée : ${percent(share)} (${formatEuros(figures.requestedCents)}).`,
+      message: share === null ? "Part de l'État : coût total inconnu." : `Part de l'État demandée : ${formatPercent(share)} (${formatEuros(figures.requestedCents)}).`,
     },
     {
       code: "funding_equals_cost",

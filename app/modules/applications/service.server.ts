@@ -1,5 +1,5 @@
 import { createHash, randomInt } from "node:crypto";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, or, sql } from "drizzle-orm";
 import { db, transaction, type Transaction } from "~db/client.server";
 import { applicationEvents, applicationPieces, applications, calls, waves, type ApplicationStatus } from "~db/schema";
 import { canonicalJson } from "~/modules/audit/chain";
@@ -115,18 +115,25 @@ export async function saveSection(actor: SessionUser, reference: string, input: 
     throw new DomainError("not_editable", 409, "Cette partie du dossier n'est plus modifiable : le dossier a été déposé.");
   }
   const formData: FormData = { ...(dossier.formData as FormData), [section]: parsed.data };
-  return transaction(async (tx) => {
-    const [saved] = await tx
-      .update(applications)
-      .set({ formData, version: sql`${applications.version} + 1`, updatedAt: now, lastSavedBy: actor.id, ...derivedColumns(formData) })
-      .where(and(eq(applications.id, dossier.id), eq(applications.version, input.version), inArray(applications.status, ["draft", "changes_requested"])))
-      .returning({ version: applications.version, updatedAt: applications.updatedAt, status: applications.status, reopenedSections: applications.reopenedSections });
-    if (!saved) throw new DomainError("stale_version", 409, STALE_MESSAGE);
-    // The status may have changed between the read and the write (a submission by a co-editor);
-    // the WHERE kept the write to editable statuses, this keeps it to editable sections.
-    if (!canEditSection(saved, section)) throw new DomainError("not_editable", 409, "Cette partie du dossier n'est plus modifiable.");
-    return { version: saved.version, savedAt: saved.updatedAt.toISOString() };
-  });
+  // One statement, atomic on its own (the busiest write of a closing day needs no transaction):
+  // its WHERE repeats the version and the editability of the section, as they are at the write,
+  // so that a save racing a newer save or a submission by a co-editor writes nothing.
+  const [saved] = await db
+    .update(applications)
+    .set({ formData, version: sql`${applications.version} + 1`, updatedAt: now, lastSavedBy: actor.id, ...derivedColumns(formData) })
+    .where(
+      and(
+        eq(applications.id, dossier.id),
+        eq(applications.version, input.version),
+        or(eq(applications.status, "draft"), and(eq(applications.status, "changes_requested"), sql`${applications.reopenedSections} @> ${JSON.stringify([section])}::jsonb`)),
+      ),
+    )
+    .returning({ version: applications.version, updatedAt: applications.updatedAt });
+  if (saved) return { version: saved.version, savedAt: saved.updatedAt.toISOString() };
+  // Nothing written: say why, from the dossier as it is now.
+  const [current] = await db.select({ status: applications.status, reopenedSections: applications.reopenedSections }).from(applications).where(eq(applications.id, dossier.id));
+  if (current && !canEditSection(current, section)) throw new DomainError("not_editable", 409, "Cette partie du dossier n'est plus modifiable.");
+  throw new DomainError("stale_version", 409, STALE_MESSAGE);
 }
 
 async function lockDossierForMember(tx: Transaction, actor: SessionUser, reference: string) {

@@ -1,5 +1,5 @@
 import type { CallRules } from "~/modules/calls/schema";
-import { formatEuros } from "~/utils/format";
+import { formatEuros, formatPercent } from "~/utils/format";
 
 /** What the award rules need to know of a dossier. */
 export interface AwardBasis {
@@ -8,7 +8,6 @@ export interface AwardBasis {
   totalCostCents: number;
 }
 
-const percent = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
 
 /**
  * Why an awarded amount is not allowed, or null: it must be a positive number of cents, at most
@@ -24,7 +23,7 @@ export function awardProblem(dossier: AwardBasis, awardedCents: number, band: Ca
   if (dossier.totalCostCents <= 0) return "Le coût total du projet est inconnu : la part de l'État ne peut pas être vérifiée.";
   if (awardedCents * 100 < band.min * dossier.totalCostCents || awardedCents * 100 > band.max * dossier.totalCostCents) {
     const share = (awardedCents / dossier.totalCostCents) * 100;
-    return `Le montant attribué représente ${percent.format(share)} % du coût total (${formatEuros(dossier.totalCostCents)}) : la part de l'État doit être comprise entre ${percent.format(band.min)} % et ${percent.format(band.max)} %.`;
+    return `Le montant attribué représente ${formatPercent(share)} du coût total (${formatEuros(dossier.totalCostCents)}) : la part de l'État doit être comprise entre ${formatPercent(band.min)} et ${formatPercent(band.max)}.`;
   }
   return null;
 }

@@ -184,6 +184,29 @@ export const CallRulesSchema = z.object({
 });
 export type CallRules = z.infer<typeof CallRulesSchema>;
 
+/**
+ * The rules last read, by their JSON text. Most requests read the call's rules, which seldom
+ * change, and validating them with zod each time showed in the profile of the busiest routes
+ * (docs/benchmarks.md, « Routes sous charge »). The parsed rules are frozen, being shared.
+ */
+const parsedRules = new Map<string, CallRules>();
+const PARSED_RULES_KEPT = 16;
+
 export function readCallRules(raw: unknown): CallRules {
-  return CallRulesSchema.parse(raw ?? {});
+  const text = JSON.stringify(raw ?? {});
+  let rules = parsedRules.get(text);
+  if (!rules) {
+    rules = deepFreeze(CallRulesSchema.parse(raw ?? {}));
+    if (parsedRules.size >= PARSED_RULES_KEPT) parsedRules.delete(parsedRules.keys().next().value!);
+    parsedRules.set(text, rules);
+  }
+  return rules;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

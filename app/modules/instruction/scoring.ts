@@ -117,8 +117,10 @@ export function compareForRanking(a: RankedDossier, b: RankedDossier): number {
   );
 }
 
+const scores = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 /** « 73,33 » for 7 333 hundredths. */
 export function formatScore(hundredths: number | null): string {
   if (hundredths === null) return "—";
-  return new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(hundredths / 100);
+  return scores.format(hundredths / 100);
 }

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 /*
@@ -47,6 +48,30 @@ export interface LoadFigures {
   errors: number;
   /** Answers by HTTP status, to name the errors. */
   statuses: Record<number, number>;
+  /**
+   * CPU time the server's processes spent per answer during the measure (user + system, from
+   * /proc): unlike latency, it hardly depends on what else the machine runs.
+   */
+  cpuMsPerRequest?: number;
+}
+
+/** CPU time (ms) used so far by every process of a process group (the server and its children), from /proc. */
+export function processGroupCpuMs(groupId: number) {
+  const ticksPerSecond = 100; // USER_HZ, 100 on Linux
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // ended meanwhile
+    }
+    // Fields after the command name (which may hold spaces), from field 3 on: state, ppid, pgrp, …, utime (14), stime (15).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) === groupId) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / ticksPerSecond;
 }
 
 function percentile(sorted: number[], share: number) {
