@@ -3,13 +3,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { env, isProduction } from "~/env.server";
 import { securityHeaders } from "./csp";
 import { isSameOriginMutation } from "./origin";
+import { createRequestHandler } from "./remix-handler";
 
 export interface StartedServer {
   url: string;
