@@ -4,7 +4,7 @@
  *      accounts the measures need (scripts/bench/routes/fixtures.ts);
  *   2. a recording run of the production build (routes/recorder.ts): every statement each
  *      measured request sends, session lookup included;
- *   3. the portal's production build started like `npm start` (scripts/start.ts, NODE_ENV and
+ *   3. the portal's production build started like `npm start` (build/server/start.js, NODE_ENV and
  *      PORTAL_MODE production, background jobs on) and the floor (routes/floor.ts: node:http +
  *      postgres.js replaying the recorded statements), both driven by autocannon with the same
  *      connections and duration, one after the other, route by route;
@@ -30,6 +30,7 @@ import { load, processGroupCpuMs, type LoadFigures } from "./routes/load";
 import { autosaveTemplate, type RecordedRequest, type Recording } from "./routes/recording";
 import { HEADING, judged, ratioOf, tableOf, TARGET_RATIO, type MeasuredRoute } from "./routes/report";
 import { writeBenchmarkSection } from "../lib/benchmark-report";
+import { portalCommand, PORTAL_SERVER } from "../lib/portal-build";
 
 const { values: args } = parseArgs({
   options: {
@@ -87,7 +88,13 @@ function portalEnv(port: number, jobs: "on" | "off"): NodeJS.ProcessEnv {
 
 /** A child in its own process group: stopping it stops tsx and the node process it starts. */
 function start(script: string, argv: string[], env: NodeJS.ProcessEnv, nodeOptions: string[] = []) {
-  const [command, commandArgs] = nodeOptions.length > 0 ? [process.execPath, [...nodeOptions, "--import", "tsx", script, ...argv]] : [tsx, [script, ...argv]];
+  // The portal runs as `npm start` runs it, under plain node; the other servers are tsx scripts.
+  const portal = script === PORTAL_SERVER ? portalCommand() : null;
+  const [command, commandArgs]: [string, string[]] = portal
+    ? [portal[0], [...nodeOptions, ...portal[1], ...argv]]
+    : nodeOptions.length > 0
+      ? [process.execPath, [...nodeOptions, "--import", "tsx", script, ...argv]]
+      : [tsx, [script, ...argv]];
   const child = spawn(command, commandArgs, { env, detached: true, stdio: ["ignore", "inherit", "inherit"] });
   children.push(child);
   return child;
@@ -207,8 +214,8 @@ try {
     console.log(`enregistrement automatique : ${templates[fixtures.drafts[0].reference].length} requêtes SQL enregistrées.`);
 
     // 3. The portal as `npm start` runs it, and the floor.
-    // Node refuses --cpu-prof in NODE_OPTIONS: the profiled portal runs as `node --cpu-prof --import tsx`.
-    const portal = start("scripts/start.ts", [], portalEnv(PORTAL_PORT, "on"), args.profil ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args.profil)}`] : []);
+    // Node refuses --cpu-prof in NODE_OPTIONS: the profiled portal gets it on its command line.
+    const portal = start(PORTAL_SERVER, [], portalEnv(PORTAL_PORT, "on"), args.profil ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args.profil)}`] : []);
     const floor = start("scripts/bench/routes/floor.ts", [recordingsFile, templatesFile], { ...process.env, DATABASE_URL: database.url, PORT: String(FLOOR_PORT) });
     const portalUrl = `http://127.0.0.1:${PORTAL_PORT}`;
     const floorUrl = `http://127.0.0.1:${FLOOR_PORT}`;

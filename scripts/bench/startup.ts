@@ -10,7 +10,7 @@ import { writeBenchmarkSection } from "../lib/benchmark-report";
  * a first start on an empty folder (migrations and the demo call seeded), then a second start on
  * the same folder; with `--with-build`, also a first start without a build (npm start builds the
  * portal first). Each start's phases are read from its welcome banner (« Démarrage : … », printed
- * by scripts/start.ts).
+ * by app/http/start.server.ts), the build's from the line scripts/build-if-stale.ts prints.
  *
  * Run from a checkout whose build is current: npx tsx scripts/bench/startup.ts [--with-build]
  * (--with-build moves build/ aside and keeps the one npm start makes). BENCH_REPORT=0 prints the
@@ -120,7 +120,7 @@ const section = `${HEADING}
 
 Commande : \`npx tsx scripts/bench/startup.ts${withBuild ? " --with-build" : ""}\` (dans une copie du dépôt dont le build est à jour) — mesuré le ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${availableParallelism()} cœurs, charge moyenne ${loadAtStart.toFixed(1)} au départ : machine partagée et chargée, les durées sont celles d'un processus qui attend son tour sur les cœurs).
 
-\`npm start\` avec PGlite (sans \`DATABASE_URL\`) dans un dossier de données neuf, en mode démonstration ; durée mesurée du lancement de la commande au premier 200 sur \`/\`. Les étapes viennent de la bannière de démarrage (\`scripts/start.ts\`) : construction (seulement si le build est plus ancien que les sources), ouverture de la base (chargement de PGlite), migrations, données de démonstration (appel, comptes, dossiers), tâches de fond (pg-boss), serveur HTTP (chargement du build serveur).
+\`npm start\` avec PGlite (sans \`DATABASE_URL\`) dans un dossier de données neuf, en mode démonstration ; durée mesurée du lancement de la commande au premier 200 sur \`/\`. Les étapes viennent de la bannière de démarrage (\`app/http/start.server.ts\`, construit dans \`build/server/start.js\`) : construction (seulement si le build est plus ancien que les sources, par \`scripts/build-if-stale.ts\`), ouverture de la base (chargement de PGlite), migrations, données de démonstration (appel, comptes, dossiers), tâches de fond (pg-boss), serveur HTTP (chargement du build serveur).
 
 | démarrage | premier 200 | bannière | étapes |
 |---|---|---|---|

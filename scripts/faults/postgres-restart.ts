@@ -1,10 +1,10 @@
 /**
  * `npx tsx scripts/faults/postgres-restart.ts [--down 5] [--after 15]` (in a checkout where the
- * portal is built: scripts/start.ts builds it if needed)
+ * portal is built: it is built first otherwise)
  *
  * PostgreSQL restarted under load. A throwaway cluster (initdb on a free port, removed at the
  * end; the machine's server is never touched) holds the demo call; the portal runs on it as in
- * production (`scripts/start.ts`, PORTAL_MODE=production, JOBS=on). Four clients load the home
+ * production (`node build/server/start.js`, PORTAL_MODE=production, JOBS=on). Four clients load the home
  * page (its loader reads the call) and one polls /healthz, each request with a 10 s timeout. The
  * cluster is stopped (fast shutdown) for `--down` seconds, then started again; the load goes on
  * `--after` seconds. Properties: /healthz answers 503 while the server is down (never a 500, never
@@ -16,7 +16,7 @@ import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { throwawayCluster } from "./cluster";
-import { check, freePort, log, runScenario, sleep, spawnScript } from "./support";
+import { check, freePort, log, runScenario, sleep, spawnPortal } from "./support";
 
 const { values } = parseArgs({ options: { down: { type: "string", default: "5" }, after: { type: "string", default: "15" } } });
 const DOWN_SECONDS = Number(values.down);
@@ -44,7 +44,7 @@ await runScenario(`Redémarrage de PostgreSQL sous charge : arrêt de ${DOWN_SEC
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const app = spawnScript("portail", "scripts/start.ts", {
+  const app = spawnPortal("portail", {
     DATABASE_URL: databaseUrl,
     PORTAL_MODE: "production",
     NODE_ENV: "production",

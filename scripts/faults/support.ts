@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import postgres from "postgres";
+import { portalCommand } from "../lib/portal-build";
 
 const started = Date.now();
 /** Seconds since the scenario started, for the timeline. */
@@ -115,7 +116,16 @@ const TSX = path.resolve("node_modules/.bin/tsx");
  * reaches both), with its output kept and prefixed on the console when `echo` is set.
  */
 export function spawnScript(name: string, script: string, env: Record<string, string | undefined>, options: { echo?: boolean } = {}): Child {
-  const child = spawn(TSX, [script], { env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  return spawnChild(name, [TSX, [script]], env, options);
+}
+
+/** The built portal as `npm start` runs it (`node build/server/start.js`, built first if stale). */
+export function spawnPortal(name: string, env: Record<string, string | undefined>, options: { echo?: boolean } = {}): Child {
+  return spawnChild(name, portalCommand(), env, options);
+}
+
+function spawnChild(name: string, [command, args]: [string, string[]], env: Record<string, string | undefined>, options: { echo?: boolean }): Child {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {

@@ -1,8 +1,8 @@
 /**
  * `npx tsx scripts/faults/two-processes.ts` (in a checkout where the portal is built:
- * scripts/start.ts builds it if needed)
+ * it is built first otherwise)
  *
- * Two portal processes (`scripts/start.ts`, production build, JOBS=on) on one PostgreSQL
+ * Two portal processes (`node build/server/start.js`, as `npm start` runs it, JOBS=on) on one PostgreSQL
  * database, sharing nothing but it, started at the same moment: this is how the portal scales
  * out. Properties, each checked through the processes themselves:
  *   - a session opened on A works on B, and signing out on B ends it on A;
@@ -15,7 +15,7 @@
  * a scratch database is created and dropped.
  */
 import { startTestSmtpServer } from "../../tests/fixtures/smtp";
-import { check, freePort, log, onCleanup, runScenario, scratchDatabase, sleep, spawnScript } from "./support";
+import { check, freePort, log, onCleanup, runScenario, scratchDatabase, sleep, spawnPortal, spawnScript } from "./support";
 
 const PROGRAMME = "programme@demo.medicobus.fr";
 const APPLICANT = "porteur@demo.medicobus.fr";
@@ -57,7 +57,7 @@ await runScenario("Deux processus du portail sur une même base PostgreSQL", asy
   onCleanup(() => smtp.close());
   const ports = [await freePort(), await freePort()];
   const portals = ports.map((port, index) =>
-    spawnScript(`portail ${"AB"[index]}`, "scripts/start.ts", {
+    spawnPortal(`portail ${"AB"[index]}`, {
       DATABASE_URL: databaseUrl,
       PORTAL_MODE: "demo",
       NODE_ENV: "production",

@@ -7,11 +7,12 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "~db/schema";
+import { portalCommand } from "./portal-build";
 
 /*
  * What the fault and rush scripts share: a scratch database (a PostgreSQL database created and
  * dropped, or a PGlite data folder created and removed), the production portal started on it as
- * `npm start` starts it (scripts/start.ts, in its own process group so that `kill -9` reaches
+ * `npm start` starts it (`node build/server/start.js`, in its own process group so that `kill -9` reaches
  * every process of it), and a direct connection to the same data for the checks made after the
  * portal has stopped (PGlite: one process per data folder).
  */
@@ -92,7 +93,7 @@ process.on("exit", () => {
   }
 });
 
-/** Resolves once every process of the child's group has exited (tsx runs the portal in a child of its own). */
+/** Resolves once every process of the child's group has exited. */
 async function groupExited(child: ChildProcess) {
   await new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -108,7 +109,7 @@ async function groupExited(child: ChildProcess) {
   }
 }
 
-/** Starts the built portal (`tsx scripts/start.ts`, production build) and waits for /healthz to answer 200. */
+/** Starts the built portal as `npm start` does (`node build/server/start.js`, built first if stale) and waits for /healthz to answer 200. */
 export async function startPortal(options: { database: ScratchDatabase; port: number; logFile: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunningPortal> {
   const log = openSync(options.logFile, "a");
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(options.port), ...options.env };
@@ -116,7 +117,8 @@ export async function startPortal(options: { database: ScratchDatabase; port: nu
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/start.ts"], { detached: true, env, stdio: ["ignore", log, log] });
+  const [command, args] = portalCommand();
+  const child = spawn(command, args, { detached: true, env, stdio: ["ignore", log, log] });
   running.add(child);
   child.once("exit", () => running.delete(child));
   const url = `http://127.0.0.1:${options.port}`;

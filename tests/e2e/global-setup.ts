@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { PORTAL_SERVER, portalNodeFlags } from "../../scripts/lib/portal-build";
 import { adminUrl, databaseUrl, dropDatabase, withAdmin } from "../setup/postgres-admin";
 
 declare module "vitest" {
@@ -17,7 +18,7 @@ const READY_LINE = /Portail Médicobus prêt : (http:\/\/\S+)/;
 const LOCK = path.join(ARTIFACTS, "e2e.lock");
 
 /**
- * Starts the portal the way a newcomer does (`npx tsx scripts/start.ts`), in demo mode, on a
+ * Starts the portal the way `npm start` does (`node build/server/start.js`, after the build), in demo mode, on a
  * fresh database: a temporary PGlite folder, or with TEST_DATABASE_URL a new PostgreSQL database
  * on that server. PORT=0 lets the system pick a free port; the URL is read from the start banner.
  */
@@ -45,8 +46,8 @@ export default async function setup(project: TestProject) {
   }
 
   const log = createWriteStream(SERVER_LOG);
-  // detached: the portal runs under npx → tsx → node; its own process group lets us stop them all.
-  const child = spawn("npx", ["tsx", "scripts/start.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  // detached: its own process group lets us stop it and anything it starts.
+  const child = spawn(process.execPath, [...portalNodeFlags(), PORTAL_SERVER], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const killGroup = () => {
     if (child.exitCode === null && child.pid) {
       try {

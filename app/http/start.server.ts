@@ -1,34 +1,11 @@
 /**
- * `npm start`: the one command of the quick start. Builds the portal if the sources changed,
- * migrates the database (PGlite in DATA_DIR, or PostgreSQL with DATABASE_URL), seeds the demo
- * call and accounts, starts the background jobs and serves.
+ * The production process (`npm start`, after `scripts/build-if-stale.ts`): migrates the database
+ * (PGlite in DATA_DIR, or PostgreSQL with DATABASE_URL), seeds the demo call and accounts, starts
+ * the background jobs and serves. Built into the server bundle, next to Remix's entry, as
+ * `build/server/start.js` (vite.config.ts): the process is plain `node`, without tsx's loader,
+ * and it shares one copy of the app's modules with the routes (ADR 012).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-
-const SOURCE_DIRS = ["app", "db/schema", "emails", "templates"];
-const BUILD_MARKER = "build/server/index.js";
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    const mtime = entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs;
-    if (mtime > newest) newest = mtime;
-  }
-  return newest;
-}
-
-/** Whether the build is older than the sources; a current build is reused as is. */
-function buildIfNeeded() {
-  const builtAt = existsSync(BUILD_MARKER) ? statSync(BUILD_MARKER).mtimeMs : 0;
-  const changedAt = Math.max(...SOURCE_DIRS.filter((dir) => existsSync(dir)).map(newestMtime), statSync("package.json").mtimeMs);
-  if (builtAt > changedAt) return false;
-  console.log("Construction du portail (npm run build)…");
-  execFileSync("npm", ["run", "build", "--silent"], { stdio: "inherit" });
-  return true;
-}
 
 /** How long each step of the start took, printed with the welcome (and read by scripts/bench/startup.ts). */
 const phases: Array<[label: string, ms: number]> = [];
@@ -40,11 +17,10 @@ async function phase<T>(label: string, work: () => T | Promise<T>): Promise<T> {
 }
 
 async function main() {
+  // Before the environment module reads it: dynamic imports below, so that this runs first.
   process.env.NODE_ENV ??= "production";
-  const buildStarted = performance.now();
-  if (buildIfNeeded()) phases.push(["construction", performance.now() - buildStarted]);
   const { env } = await import("~/env.server");
-  const { migrateDatabase, databaseEngine } = await phase("ouverture de la base", () => import("~db/client.server"));
+  const { migrateDatabase, databaseEngine, closeDatabase } = await phase("ouverture de la base", () => import("~db/client.server"));
   await phase("migrations", migrateDatabase);
   const demo = env.PORTAL_MODE === "demo" ? await import("~db/seed/demo") : null;
   if (demo) await phase("données de démonstration", demo.seedDemo);
@@ -54,7 +30,6 @@ async function main() {
   const started = await phase("serveur HTTP", () => startHttpServer({ mode: "production" }));
   printWelcome(started.url, databaseEngine, env, demo);
 
-  const { closeDatabase } = await import("~db/client.server");
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
