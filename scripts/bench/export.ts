@@ -1,24 +1,28 @@
-import { execFile } from "node:child_process";
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { createReadStream, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { promisify } from "node:util";
 import type { Row } from "exceljs";
 import postgres from "postgres";
 import { writeBenchmarkSection } from "../lib/benchmark-report";
+import { portalCommand } from "../lib/portal-build";
 
 /*
- * Exports of 100,000 dossiers on PostgreSQL, through the module the routes use (dossierExport +
- * exportResponse): the CSV (Excel FR) and the XLSX, each written by a child process of its own so
- * that its peak memory is the export's alone — sampled in the process (rss every 20 ms) and, when
- * /usr/bin/time is there, its maximum resident set size. The CSV is then read back record by
- * record and compared with the database, row by row; the XLSX is read back by exceljs's streaming
- * reader. The database is created for the run and dropped after it.
+ * Exports of 100,000 dossiers on PostgreSQL, measured on the portal as production runs it: the
+ * built server started as `npm start` starts it (`node build/server/start.js`, no tsx), with
+ * PORTAL_MODE=production and its background jobs on, asked for /instruction/export by a signed-in
+ * programme manager over HTTP (the route, its session check and the HTTP shell with compression
+ * included). Each export gets a portal process of its own, so that its peak memory is that
+ * export's alone: the portal's resident memory is read from /proc every 20 ms, and its peak as
+ * the kernel keeps it (VmHWM, reset once the portal is warm, so that it covers the export). The
+ * CSV is then read back record by record and compared with the database, row by row; the XLSX is
+ * read back by exceljs's streaming reader. The database is created for the run and dropped after it.
  *
- * Run: npx tsx scripts/bench/export.ts (server: BENCH_ADMIN_URL, else TEST_DATABASE_URL, else
+ * Run from a checkout whose build is current (it is built first otherwise):
+ * npx tsx scripts/bench/export.ts (server: BENCH_ADMIN_URL, else TEST_DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/test — a role allowed to create databases). BENCH_REPORT=0
  * prints the section instead of writing it into docs/benchmarks.md.
  */
@@ -28,54 +32,44 @@ const TARGET_MB = 150;
 /** The old generation's cap of the third run of each format (see below). */
 const HEAP_LIMIT_MB = 96;
 const HEADING = "## Exports";
-const TSX = path.join(process.cwd(), "node_modules", ".bin", "tsx");
-const SCRIPT = path.join("scripts", "bench", "export.ts");
-const run = promisify(execFile);
+const PORT = Number(process.env.BENCH_PORT ?? 3611);
 const megabytes = (bytes: number) => bytes / 1024 / 1024;
 
-interface ChildReport {
+interface Measured {
   format: "csv" | "xlsx";
-  /** The V8 option the child ran with, if any (a capped old generation). */
+  /** The V8 option the portal ran with, if any (a capped old generation). */
   heapLimit?: string;
   totalRows: number;
   bytes: number;
   ms: number;
+  /** The portal's resident memory once warm, before the export. */
   baselineRssMb: number;
+  /** The highest resident memory sampled during the export. */
   peakRssMb: number;
-  peakHeapMb: number;
+  /** The kernel's peak (VmHWM) over the export, when it could be reset before it; else over the process's life. */
+  kernelPeakMb: number | null;
+  /** The kernel's peak over the start and the warm-up page, before the export. */
+  startPeakMb: number | null;
 }
 
-// ——— Child: one export to a file, its memory sampled ———
+/** A field of /proc/<pid>/status in MiB (VmRSS, VmHWM), or null once the process is gone. */
+function procStatusMb(pid: number, field: "VmRSS" | "VmHWM"): number | null {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
 
-if (process.argv[2] === "--export") {
-  const format = process.argv[3] as "csv" | "xlsx";
-  const file = process.argv[4];
-  const regionCode = process.argv[5];
-  const { closeDatabase, db } = await import("~db/client.server");
-  const { sql } = await import("drizzle-orm");
-  const { dossierExport } = await import("~/modules/exports/lists.server");
-  const { exportResponse } = await import("~/modules/exports/stream.server");
-  await db.execute(sql`select 1`);
-  const manager = { id: process.env.BENCH_MANAGER_ID!, email: "programme@banc.test", name: "Programme", roles: [{ role: "program_manager" as const, regionCode: null }] };
-  const baseline = process.memoryUsage().rss;
-  let peak = baseline;
-  let peakHeap = process.memoryUsage().heapUsed;
-  const sample = () => {
-    const usage = process.memoryUsage();
-    peak = Math.max(peak, usage.rss);
-    peakHeap = Math.max(peakHeap, usage.heapUsed);
-  };
-  const sampler = setInterval(sample, 20);
-  const started = performance.now();
-  const response = await exportResponse(dossierExport(manager, regionCode ? { regionCode } : {}), format);
-  await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(file));
-  const ms = performance.now() - started;
-  clearInterval(sampler);
-  sample();
-  await closeDatabase();
-  const report: ChildReport = { format, totalRows: Number(response.headers.get("X-Total-Rows")), bytes: statSync(file).size, ms, baselineRssMb: megabytes(baseline), peakRssMb: megabytes(peak), peakHeapMb: megabytes(peakHeap) };
-  console.log(JSON.stringify(report));
-  process.exit(0);
+/** Resets the kernel's peak resident memory of a process (Linux ≥ 4.0); false when not allowed. */
+function resetPeak(pid: number) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // ——— Parent: database, data, children, checks, report ———
@@ -141,22 +135,85 @@ try {
   await db.execute(sql`analyze applications`);
   const insertMs = performance.now() - insertStarted;
 
-  const timed = existsSync("/usr/bin/time");
-  type Measured = ChildReport & { maxRssMb: number | null };
+  // The programme manager who asks for the files, signed in as sign-in would (a session row and its cookie).
+  await db.insert(schema.roleAssignments).values({ userId: manager.id, role: "program_manager", regionCode: null });
+  const { startSession } = await import("~/modules/auth/session.server");
+  const cookie = (await startSession(manager.id)).split(";")[0];
+
+  const [command, commandArgs] = portalCommand();
+  const baseUrl = `http://127.0.0.1:${PORT}`;
+  const get = (pathname: string) => fetch(`${baseUrl}${pathname}`, { headers: { Cookie: cookie } });
   const exportOnce = async (format: "csv" | "xlsx", options: { regionCode?: string; heapLimitMb?: number } = {}): Promise<Measured> => {
     const file = path.join(folder, `dossiers${options.regionCode ? `-${options.regionCode}` : ""}.${format}`);
-    const exportArgs = [SCRIPT, "--export", format, file, ...(options.regionCode ? [options.regionCode] : [])];
-    const nodeOptions = options.heapLimitMb ? `--max-old-space-size=${options.heapLimitMb}` : process.env.NODE_OPTIONS;
-    const { stdout, stderr } = await run(timed ? "/usr/bin/time" : TSX, timed ? ["-v", TSX, ...exportArgs] : exportArgs, { env: { ...process.env, DATABASE_URL: databaseUrl, BENCH_MANAGER_ID: manager.id, NODE_OPTIONS: nodeOptions }, maxBuffer: 16 * 1024 * 1024 });
-    const report = JSON.parse(stdout.trim().split("\n").at(-1)!) as ChildReport;
-    const maxRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
-    const measured = { ...report, heapLimit: options.heapLimitMb ? `tas limité à ${options.heapLimitMb} Mio` : undefined, maxRssMb: maxRss ? Number(maxRss) / 1024 : null };
-    console.log(`${format}${options.regionCode ? ` (région ${options.regionCode})` : ""}${options.heapLimitMb ? ` (--max-old-space-size=${options.heapLimitMb})` : ""}: ${report.totalRows} lignes, ${megabytes(report.bytes).toFixed(1)} Mio en ${(report.ms / 1000).toFixed(1)} s, au repos ${report.baselineRssMb.toFixed(0)} Mio, pic ${report.peakRssMb.toFixed(0)} Mio (tas ${report.peakHeapMb.toFixed(0)} Mio)${maxRss ? `, maxrss ${(Number(maxRss) / 1024).toFixed(0)} Mio` : ""}`);
-    return measured;
+    const log = openSync(path.join(folder, "portail.log"), "a");
+    // A real deployment's settings: production mode (no demo data, which would add dossiers to the file), jobs on.
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      PORTAL_MODE: "production",
+      JOBS: "on",
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: path.join(folder, "donnees"),
+      HOST: "127.0.0.1",
+      PORT: String(PORT),
+      PUBLIC_URL: baseUrl,
+      SESSION_SECRET: "banc-export-secret-de-session",
+      // No mail is sent during the run: an address nothing listens on.
+      SMTP_URL: "smtp://127.0.0.1:9",
+      NODE_OPTIONS: options.heapLimitMb ? `--max-old-space-size=${options.heapLimitMb}` : process.env.NODE_OPTIONS,
+    };
+    const portal = spawn(command, commandArgs, { env, stdio: ["ignore", log, log] });
+    const exited = new Promise((resolve) => portal.once("exit", resolve));
+    try {
+      for (let waited = 0; ; waited += 100) {
+        if (portal.exitCode !== null) throw new Error(`Le portail s'est arrêté au démarrage : voir ${path.join(folder, "portail.log")}`);
+        if ((await fetch(`${baseUrl}/healthz`).then((response) => response.status, () => 0)) === 200) break;
+        if (waited > 120_000) throw new Error("Le portail ne répond pas sur /healthz.");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // Warm, as a portal that has served the list before its export: the list page once.
+      const warm = await get(`/instruction${options.regionCode ? `?regionCode=${options.regionCode}` : ""}`);
+      if (warm.status !== 200) throw new Error(`/instruction : statut ${warm.status}`);
+      await warm.arrayBuffer();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const pid = portal.pid!;
+      const startPeakMb = procStatusMb(pid, "VmHWM");
+      const peakReset = resetPeak(pid);
+      const baseline = procStatusMb(pid, "VmRSS")!;
+      let peak = baseline;
+      const sampler = setInterval(() => (peak = Math.max(peak, procStatusMb(pid, "VmRSS") ?? 0)), 20);
+      const started = performance.now();
+      const response = await get(`/instruction/export?format=${format}${options.regionCode ? `&regionCode=${options.regionCode}` : ""}`);
+      if (response.status !== 200 || !response.body) throw new Error(`/instruction/export : statut ${response.status}`);
+      await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(file));
+      const ms = performance.now() - started;
+      clearInterval(sampler);
+      peak = Math.max(peak, procStatusMb(pid, "VmRSS") ?? 0);
+      const hwm = procStatusMb(pid, "VmHWM");
+      const measured: Measured = {
+        format,
+        heapLimit: options.heapLimitMb ? `tas limité à ${options.heapLimitMb} Mio` : undefined,
+        totalRows: Number(response.headers.get("X-Total-Rows")),
+        bytes: statSync(file).size,
+        ms,
+        baselineRssMb: baseline,
+        peakRssMb: peak,
+        kernelPeakMb: hwm === null ? null : peakReset ? hwm : Math.max(hwm, peak),
+        startPeakMb,
+      };
+      console.log(
+        `${format}${options.regionCode ? ` (région ${options.regionCode})` : ""}${options.heapLimitMb ? ` (--max-old-space-size=${options.heapLimitMb})` : ""}: ${measured.totalRows} lignes, ${megabytes(measured.bytes).toFixed(1)} Mio en ${(ms / 1000).toFixed(1)} s, au repos ${baseline.toFixed(0)} Mio, pic ${peak.toFixed(0)} Mio, VmHWM ${hwm?.toFixed(0) ?? "—"} Mio (démarrage ${startPeakMb?.toFixed(0) ?? "—"} Mio)`,
+      );
+      return measured;
+    } finally {
+      portal.kill("SIGTERM");
+      await exited;
+    }
   };
   // The same export on a thirteenth of the rows (one région), on all of them, and on all of them
-  // with V8's old generation capped: if the rows were kept, the capped run would die of it; that
-  // it ends with the same peak shows the default run's extra memory is garbage V8 had not collected yet.
+  // with V8's old generation capped: if the export kept its rows, the capped run would die of it;
+  // that it ends with the same output shows the default run's extra memory is garbage V8 had not
+  // collected yet.
   const reports: Measured[] = [];
   for (const format of ["csv", "xlsx"] as const) reports.push(await exportOnce(format, { regionCode: "28" }), await exportOnce(format), await exportOnce(format, { heapLimitMb: HEAP_LIMIT_MB }));
 
@@ -228,27 +285,38 @@ try {
   await closeDatabase();
 
   const growth = (report: Measured) => report.peakRssMb - report.baselineRssMb;
-  const total = (report: Measured) => Math.max(report.peakRssMb, report.maxRssMb ?? 0);
+  /** The process's peak over its whole life: the start, the warm-up page and the export. */
+  const total = (report: Measured) => Math.max(report.peakRssMb, report.kernelPeakMb ?? 0, report.startPeakMb ?? 0);
   const full = reports.filter((report) => report.totalRows === DOSSIERS);
-  const capped = full.filter((report) => report.heapLimit);
+  const byDefault = full.filter((report) => !report.heapLimit);
   const verdict = (ok: boolean) => (ok ? "atteint" : "**non atteint**");
+  const mb = (value: number | null) => (value === null ? "—" : `${value.toFixed(0)} Mio`);
   const line = (report: Measured) =>
-    `| ${report.format.toUpperCase()}${report.heapLimit ? ` (${report.heapLimit})` : ""} | ${report.totalRows} | ${megabytes(report.bytes).toFixed(1)} Mio | ${(report.ms / 1000).toFixed(1)} s | ${Math.round(report.totalRows / (report.ms / 1000))} lignes/s | ${report.baselineRssMb.toFixed(0)} Mio | ${report.peakRssMb.toFixed(0)} Mio | +${growth(report).toFixed(0)} Mio | ${report.peakHeapMb.toFixed(0)} Mio | ${report.maxRssMb === null ? "—" : `${report.maxRssMb.toFixed(0)} Mio`} |`;
+    `| ${report.format.toUpperCase()}${report.heapLimit ? ` (${report.heapLimit})` : ""} | ${report.totalRows} | ${megabytes(report.bytes).toFixed(1)} Mio | ${(report.ms / 1000).toFixed(1)} s | ${Math.round(report.totalRows / (report.ms / 1000))} lignes/s | ${mb(report.baselineRssMb)} | ${mb(report.peakRssMb)} | +${growth(report).toFixed(0)} Mio | ${mb(report.kernelPeakMb)} | ${mb(total(report))} |`;
   const section = `${HEADING}
 
-Commande : \`npx tsx scripts/bench/export.ts\` (PostgreSQL, base créée puis supprimée par le script) — mesuré le ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${availableParallelism()} cœurs, charge moyenne ${loadAtStart.toFixed(1)} au départ).
+Commande : \`npx tsx scripts/bench/export.ts\` (PostgreSQL, base créée puis supprimée par le script ; le portail est construit d'abord si son build est plus ancien que les sources) — mesuré le ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${availableParallelism()} cœurs, charge moyenne ${loadAtStart.toFixed(1)} au départ).
 
-${DOSSIERS} dossiers déposés insérés en une requête \`generate_series\` (${(insertMs / 1000).toFixed(1)} s), puis exportés par le module des routes (\`dossierExport\` + \`exportResponse\`, lots de 1 000 par clé, sans OFFSET) vers un fichier, chaque export dans un processus à part : une fois sur les dossiers d'une région (un treizième), une fois sur tous, une fois sur tous avec l'ancienne génération du tas de V8 limitée à ${HEAP_LIMIT_MB} Mio (\`--max-old-space-size\`) — si l'export gardait ses lignes, ce dernier passage échouerait faute de mémoire. « Au repos » : la mémoire du processus une fois l'application chargée, avant l'export ; « pic » : le maximum de \`process.memoryUsage().rss\` échantillonné toutes les 20 ms pendant l'export ; « hausse » : pic − repos, la mémoire que l'export lui-même occupe ; « tas » : le maximum de \`heapUsed\` ; « maxrss » : le maximum que mesure \`/usr/bin/time -v\` sur tout le processus.
+${DOSSIERS} dossiers déposés insérés en une requête \`generate_series\` (${(insertMs / 1000).toFixed(1)} s), puis demandés à \`/instruction/export\` par un membre de l'équipe programme connecté, au **portail tel que la production le lance** : \`node ${commandArgs.join(" ")}\` (ce que lance \`npm start\` une fois le build à jour, sans tsx), \`PORTAL_MODE=production\`, tâches de fond actives, par HTTP (session, route, compression et écriture de la réponse compris). Chaque export a son propre processus de portail : une fois sur les dossiers d'une région (un treizième), une fois sur tous, une fois sur tous avec l'ancienne génération du tas de V8 limitée à ${HEAP_LIMIT_MB} Mio (\`--max-old-space-size\`) — si l'export gardait ses lignes, ce dernier passage échouerait faute de mémoire. Le portail a servi la liste d'instruction une fois avant l'export. « Au repos » : la mémoire résidente du processus juste avant l'export ; « pic » : le maximum de VmRSS (\`/proc/<pid>/status\`) lu toutes les 20 ms pendant l'export ; « hausse » : pic − repos ; « pic noyau » : VmHWM, le maximum que tient le noyau, remis à zéro juste avant l'export (\`clear_refs\`) ; « processus entier » : le plus haut de ces pics et de celui du démarrage (VmHWM avant la remise à zéro).
 
-| format | lignes | taille | durée | débit | au repos | pic (rss) | hausse | tas | maxrss |
+| format | lignes | taille | durée | débit | au repos | pic (rss) | hausse | pic noyau | processus entier |
 |---|---|---|---|---|---|---|---|---|---|
 ${reports.map(line).join("\n")}
 
 Vérification : le CSV relu enregistrement par enregistrement (lecteur RFC 4180 de \`tests/fixtures/csv.ts\`) donne les ${DOSSIERS} lignes de la base, dans l'ordre, valeur par valeur (référence, intitulé — guillemets, point-virgule, retour à la ligne et formule neutralisée compris —, statut, population, montant, note) ; le XLSX relu par le lecteur en flux d'exceljs a ${DOSSIERS} lignes et des montants numériques.
 
-Objectif « pic de mémoire sous ${TARGET_MB} Mio » : pour la mémoire de l'export (hausse), ${verdict(full.every((report) => growth(report) < TARGET_MB))} (au plus +${Math.round(Math.max(...full.map(growth)))} Mio ; +${Math.round(Math.max(...capped.map(growth)))} Mio au plus avec le tas limité à ${HEAP_LIMIT_MB} Mio, le même export de 100 000 lignes allant à son terme) ; pour le processus entier (pic ou maxrss), ${verdict(full.every((report) => total(report) < TARGET_MB))} (au plus ${Math.round(Math.max(...full.map(total)))} Mio ; ${Math.round(Math.max(...capped.map(total)))} Mio au plus avec le tas limité).
+Objectif « export de ${DOSSIERS} dossiers en CSV et en XLSX, pic de mémoire sous ${TARGET_MB} Mio », mesuré sur le processus entier du portail : ${verdict(byDefault.every((report) => total(report) < TARGET_MB))} (au plus ${Math.round(Math.max(...byDefault.map(total)))} Mio ; hausse pendant l'export au plus +${Math.round(Math.max(...byDefault.map(growth)))} Mio).
 
-Au repos, le processus occupe ${Math.round(Math.min(...reports.map((report) => report.baselineRssMb)))} à ${Math.round(Math.max(...reports.map((report) => report.baselineRssMb)))} Mio avant la première ligne exportée, contre 210 à 231 Mio avant ce travail : le client de base de données chargeait PGlite (PostgreSQL en WASM, environ 45 Mio) même sur PostgreSQL, et la soumission d'un dossier, importée par les requêtes de la liste d'instruction, chargeait le moteur PDF (react-pdf, ses polices, son moteur de mise en page en WASM, environ 45 Mio) ; PGlite n'est plus chargé que par le moteur embarqué, le moteur PDF qu'au premier document et exceljs qu'au premier export XLSX. Ce qui reste : tsx (environ 70 Mio pour le chargeur TypeScript, que \`npm start\` utilise aussi), drizzle, postgres.js et les modules de l'application. La hausse pendant l'export est surtout du tas que V8 n'a pas encore ramassé : limité à ${HEAP_LIMIT_MB} Mio, le même export va à son terme avec une hausse bien moindre.
+Ce qui a changé depuis la mesure précédente (même jeu de données : CSV 171 Mio de pic, XLSX 241 Mio, mesurés alors dans un processus \`tsx\` qui n'avait chargé que les modules de l'export) :
+
+- **Le portail de production tourne sous \`node\`, plus sous tsx** (ADR 012). Le chargeur de tsx (un second isolat V8 pour ses crochets ESM) coûtait environ 40 Mio à chaque processus, et \`scripts/start.ts\`, chargé depuis les sources, portait une seconde copie des modules de l'application à côté de celle du build Remix. Le démarrage (\`app/http/start.server.ts\` : migrations, démonstration, tâches, serveur HTTP) est maintenant une seconde entrée du build serveur, \`build/server/start.js\` : une seule copie des modules, partagée avec les routes. \`npm start\` vérifie le build sous tsx, puis lance \`node\`.
+- **Le XLSX attend vraiment le compresseur.** L'attente de vidage de l'entrée du zip lisait \`writableNeedDrain\`, que le PassThrough d'archiver (paquet \`readable-stream\` 3) n'a pas : l'export n'attendait jamais et la feuille non compressée s'empilait en mémoire (+130 Mio pour 100 000 lignes, mesuré hors portail). L'état de vidage est maintenant lu aussi dans \`_writableState\`, ligne par ligne.
+- **Le XLSX ne recalcule plus le style de chaque cellule** : exceljs reconnaît un style par identité d'objet et donnait à chaque cellule un objet neuf, qu'il sérialisait en XML pour lui trouver un numéro (1,7 million de fois) ; chaque colonne a maintenant un objet de style partagé par ses cellules. Sur le portail, l'export XLSX de 100 000 lignes a pris 4,9 s au lieu de 8,8 s. Et le premier export XLSX ne charge plus que l'écrivain en flux d'exceljs (16 Mio une fois chargé) au lieu du paquet entier (27 Mio : lecteurs, unzipper, jszip, module CSV).
+- **La réponse attend le client.** Le gestionnaire Express de Remix (\`@remix-run/express\` 2.17) écrivait le corps d'une réponse aussi vite qu'il était produit, sans tenir compte de \`write()\` qui dit « plein » : un export vers un client plus lent que la base s'empilait dans le processus (64 Mio lus d'avance sur 64 Mio dans le test), et un client parti ne l'arrêtait pas. \`app/http/remix-handler.ts\` lit un morceau seulement quand le précédent est parti (à travers la compression) et annule le corps quand la connexion se ferme (test : \`app/http/remix-handler.test.ts\`).
+- **Le tas de V8 grandit moins entre deux collectes** : \`--max-semi-space-size=8 --heap-growing-percent=25\` sur la ligne de commande du portail (\`npm start\`). Un export produit des dizaines de Mio de déchets par seconde (lignes de la base, XML, CSV) ; par défaut, V8 laisse l'ancienne génération atteindre jusqu'à 4 fois la mémoire vivante avant une collecte complète, et le pic d'un export CSV rapide atteignait 190 à 210 Mio, celui d'un XLSX 250 à 270 Mio, avec toutes les autres corrections. Avec ces options, sur 100 pages de la liste d'instruction, le temps processeur du portail augmente d'environ 5 à 10 % (mesures sur la machine partagée, bruitées) ; \`--optimize-for-size\` donnait des pics plus bas (115 et 122 Mio) mais coûtait 60 % de temps processeur sur les pages.
+- La requête des lots (clé \`reference\`, \`limit 1000\`) suit l'index unique de la référence, sans tri : \`EXPLAIN ANALYZE\` sur 100 000 dossiers, 1,9 ms par lot (balayage d'index et jointures mémorisées sur les porteurs et les vagues). Le débit bas de la mesure précédente (1 462 lignes/s en CSV) ne venait pas de la base : la machine était alors très chargée (charge moyenne 18,7).
+
+Le portail au repos occupe ${Math.round(Math.min(...reports.map((report) => report.baselineRssMb)))} à ${Math.round(Math.max(...reports.map((report) => report.baselineRssMb)))} Mio : le build Remix (React, toutes les routes), Express, drizzle, postgres.js, pg-boss et le tas de V8. Limité à ${HEAP_LIMIT_MB} Mio de tas, chaque export va à son terme : l'export ne garde pas ses lignes, sa hausse est du tas que V8 n'a pas encore ramassé et les tampons du zip et de la compression.
 `;
   writeBenchmarkSection(HEADING, section);
 } finally {
