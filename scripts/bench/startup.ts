@@ -73,7 +73,9 @@ async function measureStart(label: string, dataDir: string): Promise<StartMeasur
     const firstOkMs = performance.now() - started;
     // The banner is printed just before the server answers; give the pipe a moment to deliver it.
     for (let wait = 0; wait < 40 && !/Démarrage : .*\n/.test(output); wait++) await new Promise((resolve) => setTimeout(resolve, 50));
-    const phases = /Démarrage : (.*)\n/.exec(output)?.[1] ?? "—";
+    // The build, when there is one, runs before the portal's process and prints its own line.
+    const construction = /Construction : ([\d.]+ s)/.exec(output)?.[1];
+    const phases = [construction ? `construction ${construction}` : null, /Démarrage : (.*)\n/.exec(output)?.[1] ?? "—"].filter(Boolean).join(", ");
     console.log(`${label} : premier 200 en ${(firstOkMs / 1000).toFixed(1)} s (${phases})`);
     return { label, firstOkMs, bannerMs, phases };
   } finally {
