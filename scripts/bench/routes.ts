@@ -304,7 +304,7 @@ try {
 
     const section = `${HEADING}
 
-Commande : \`npm run build && npx tsx scripts/bench/routes.ts --dossiers ${DOSSIERS} --connexions ${CONNECTIONS} --duree ${SECONDS} --chauffe ${WARM_UP_SECONDS}\` — mesuré le ${new Date().toISOString().slice(0, 10)} sur PostgreSQL (Node ${process.version}, ${availableParallelism()} cœurs, charge moyenne ${loadAtStart.toFixed(2)} au départ : la machine est partagée avec d'autres travaux, seuls les rapports mesurés dans le même passage comptent).
+Commande : \`npm run build && npx tsx scripts/bench/routes.ts --dossiers ${DOSSIERS} --connexions ${CONNECTIONS} --duree ${SECONDS} --chauffe ${WARM_UP_SECONDS}\` — mesuré le ${new Date().toISOString().slice(0, 10)} sur PostgreSQL (Node ${process.version}, ${availableParallelism()} cœurs, charge moyenne ${loadAtStart.toFixed(2)} au départ${loadAtStart < 1.5 ? "" : " : la machine est partagée avec d'autres travaux, seuls les rapports mesurés dans le même passage comptent"}). Le temps processeur par requête (colonne « CPU ») dépend peu de la charge de la machine, les latences beaucoup.
 
 Le build de production (\`NODE_ENV=production\`, \`PORTAL_MODE=production\`, tâches de fond actives, démarré comme \`npm start\`) sur une base PostgreSQL neuve : ${DOSSIERS.toLocaleString("fr-FR")} dossiers du jeu en volume, un porteur membre de 30 organisations de la vague 2, l'agent ARS de Normandie et l'équipe programme du jeu, deux dérogations sur la vague 2. autocannon : ${CONNECTIONS} connexions, ${WARM_UP_SECONDS} s de chauffe puis ${SECONDS} s mesurées, le portail puis le plancher, route par route ; p50 / p95 / p99 calculés sur la latence de chaque réponse.
 
