@@ -120,7 +120,7 @@ try {
 const seconds = (ms: number | null) => (ms === null ? "—" : `${(ms / 1000).toFixed(1)} s`);
 const section = `${HEADING}
 
-Commande : \`npx tsx scripts/bench/startup.ts${withBuild ? " --with-build" : ""}\` (dans une copie du dépôt dont le build est à jour) — mesuré le ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${availableParallelism()} cœurs, charge moyenne ${loadAtStart.toFixed(1)} au départ : machine partagée et chargée, les durées sont celles d'un processus qui attend son tour sur les cœurs).
+Commande : \`npx tsx scripts/bench/startup.ts${withBuild ? " --with-build" : ""}\` (dans une copie du dépôt dont le build est à jour) — mesuré le ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${availableParallelism()} cœurs, charge moyenne ${loadAtStart.toFixed(1)} au départ${loadAtStart < 2 ? "" : " : machine partagée et chargée, les durées sont celles d'un processus qui attend son tour sur les cœurs"}).
 
 \`npm start\` avec PGlite (sans \`DATABASE_URL\`) dans un dossier de données neuf, en mode démonstration ; durée mesurée du lancement de la commande au premier 200 sur \`/\`. Les étapes viennent de la bannière de démarrage (\`app/http/start.server.ts\`, construit dans \`build/server/start.js\`) : construction (seulement si le build est plus ancien que les sources, par \`scripts/build-if-stale.ts\`), ouverture de la base (chargement de PGlite), migrations, données de démonstration (appel, comptes, dossiers), tâches de fond (pg-boss), serveur HTTP (chargement du build serveur).
 
