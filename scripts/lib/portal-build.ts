@@ -12,7 +12,8 @@ import path from "node:path";
 /** The production server: app/http/start.server.ts, built next to Remix's entry (vite.config.ts). */
 export const PORTAL_SERVER = "build/server/start.js";
 
-const SOURCE_DIRS = ["app", "db/schema", "emails", "templates"];
+// db/ whole: the database client and the demo seed are bundled into build/server/start.js too.
+const SOURCE_DIRS = ["app", "db", "emails", "templates"];
 const SOURCE_FILES = ["package.json", "vite.config.ts", "remix.config.js"];
 
 function newestMtime(dir: string): number {
