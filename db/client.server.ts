@@ -35,6 +35,31 @@ const MIGRATIONS_FOLDER = path.resolve(process.env.MIGRATIONS_DIR ?? "db/migrati
 /** Arbitrary constant: the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK = 7_263_011;
 
+/**
+ * drizzle sends each query it builds as an unnamed statement (postgres.js `prepare: false`):
+ * postgres.js then asks the server to describe the statement before every execution (two round
+ * trips) and the server parses and plans it each time. With `prepare: true`, postgres.js's own
+ * default, each connection prepares a statement once and later runs it in one round trip
+ * (docs/benchmarks.md, « Routes sous charge »). The statements are drizzle's parameterised SQL,
+ * mostly a fixed set (an IN list makes one per length); a connection keeps its statements until
+ * it closes (after 30 s idle, or its 30 to 60 min lifetime in postgres.js), which bounds them.
+ * Transactions (`begin`) get the same treatment.
+ */
+function preparedStatements(client: postgres.Sql): postgres.Sql {
+  const prepare = <T extends postgres.Sql | postgres.TransactionSql>(sql: T): T =>
+    new Proxy(sql, {
+      get(target, property, receiver) {
+        if (property === "unsafe") return (text: string, params?: never[], options?: postgres.UnsafeQueryOptions) => target.unsafe(text, params, { ...options, prepare: true });
+        if (property === "begin") return (...args: unknown[]) => {
+          const work = args.pop() as (tx: postgres.TransactionSql) => unknown;
+          return (target as postgres.Sql).begin(...(args as [string]), (tx) => work(prepare(tx)));
+        };
+        return Reflect.get(target, property, receiver);
+      },
+    });
+  return prepare(client);
+}
+
 function connectPostgres(url: string): Connection {
   const client = postgres(url, {
     max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
@@ -42,7 +67,7 @@ function connectPostgres(url: string): Connection {
     connect_timeout: 5,
     idle_timeout: 30,
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const db = drizzlePostgres(preparedStatements(client), { schema }) as unknown as Database;
   return {
     engine: "postgres",
     db,

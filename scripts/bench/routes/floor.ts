@@ -24,9 +24,9 @@ const sql = postgres(databaseUrl, { max: Number(process.env.DATABASE_POOL_SIZE ?
 const recordings = new Map((JSON.parse(readFileSync(recordingsFile, "utf8")) as Recording[]).map((recording) => [recording.key, replaySteps(recording.statements)]));
 const templates = new Map(Object.entries(JSON.parse(readFileSync(templatesFile, "utf8")) as Record<string, AutosaveTemplate>));
 
-// Unnamed statements, as drizzle sends the portal's queries (its query builder passes prepare: false).
+// Prepared statements, postgres.js's default and what the portal sends too (db/client.server.ts).
 const run = (executor: postgres.Sql | postgres.ReservedSql, statement: RecordedStatement) =>
-  executor.unsafe(statement.text, statement.params as postgres.ParameterOrJSON<never>[], { prepare: false });
+  executor.unsafe(statement.text, statement.params as postgres.ParameterOrJSON<never>[], { prepare: true });
 
 async function replay(steps: ReplayStep[]) {
   const results: unknown[] = [];
