@@ -86,15 +86,17 @@ function portalEnv(port: number, jobs: "on" | "off"): NodeJS.ProcessEnv {
   };
 }
 
-/** A child in its own process group: stopping it stops tsx and the node process it starts. */
+/**
+ * A child in its own process group, so that stopping it stops whatever it started. The portal
+ * runs as `npm start` runs it, under plain node (`nodeOptions` go before its own, e.g. the
+ * profiler's); the other servers are tsx scripts.
+ */
 function start(script: string, argv: string[], env: NodeJS.ProcessEnv, nodeOptions: string[] = []) {
-  // The portal runs as `npm start` runs it, under plain node; the other servers are tsx scripts.
-  const portal = script === PORTAL_SERVER ? portalCommand() : null;
-  const [command, commandArgs]: [string, string[]] = portal
-    ? [portal[0], [...nodeOptions, ...portal[1], ...argv]]
-    : nodeOptions.length > 0
-      ? [process.execPath, [...nodeOptions, "--import", "tsx", script, ...argv]]
-      : [tsx, [script, ...argv]];
+  let [command, commandArgs]: [string, string[]] = [tsx, [script, ...argv]];
+  if (script === PORTAL_SERVER) {
+    const [node, portalArgs] = portalCommand();
+    [command, commandArgs] = [node, [...nodeOptions, ...portalArgs, ...argv]];
+  }
   const child = spawn(command, commandArgs, { env, detached: true, stdio: ["ignore", "inherit", "inherit"] });
   children.push(child);
   return child;

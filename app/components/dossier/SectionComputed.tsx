@@ -50,7 +50,6 @@ export function TerritoryFigures({ communes }: { communes: readonly CommuneOptio
   );
 }
 
-
 export function BudgetFigures({ raw, rules }: { raw: SectionRaw["budget"]; rules: CallRules }) {
   const figures = budgetFigures(budgetFromRaw(raw));
   const checks = budgetChecks(figures, rules);

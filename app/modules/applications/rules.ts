@@ -40,7 +40,6 @@ export interface BudgetCheck {
   message: string;
 }
 
-
 /** The call's money rules, each with what the portal computed, for the applicant and the ARS alike. */
 export function budgetChecks(figures: BudgetFigures, rules: CallRules): BudgetCheck[] {
   const { min, max } = rules.totalCostCents;

@@ -63,6 +63,14 @@ export function canEditSection(dossier: { status: ApplicationStatus; reopenedSec
   return editable === "all" || (editable as string[]).includes(section);
 }
 
+/** canEditSection as a SQL condition on the dossier's row, for a write that must check it as it happens. */
+function sectionEditableInRow(section: DataSectionKey) {
+  return or(
+    eq(applications.status, "draft"),
+    and(eq(applications.status, "changes_requested"), sql`${applications.reopenedSections} @> ${JSON.stringify([section])}::jsonb`),
+  );
+}
+
 /** Field errors keyed by the field's id in the page (`budget-costs-0-label`). */
 function issuesToFieldErrors(section: string, issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) {
   const errors: Record<string, string[]> = {};
@@ -121,13 +129,7 @@ export async function saveSection(actor: SessionUser, reference: string, input: 
   const [saved] = await db
     .update(applications)
     .set({ formData, version: sql`${applications.version} + 1`, updatedAt: now, lastSavedBy: actor.id, ...derivedColumns(formData) })
-    .where(
-      and(
-        eq(applications.id, dossier.id),
-        eq(applications.version, input.version),
-        or(eq(applications.status, "draft"), and(eq(applications.status, "changes_requested"), sql`${applications.reopenedSections} @> ${JSON.stringify([section])}::jsonb`)),
-      ),
-    )
+    .where(and(eq(applications.id, dossier.id), eq(applications.version, input.version), sectionEditableInRow(section)))
     .returning({ version: applications.version, updatedAt: applications.updatedAt });
   if (saved) return { version: saved.version, savedAt: saved.updatedAt.toISOString() };
   // Nothing written: say why, from the dossier as it is now.

@@ -6,10 +6,11 @@ import { roleAssignments, sessions, users } from "~db/schema";
 import { isProduction } from "~/env.server";
 import type { RoleGrant } from "./roles";
 
-/**
+/*
  * Lucia v3 is in maintenance (ADR 003): only this module and session.server.ts may import it,
  * so that replacing it touches nothing outside app/modules/auth.
  */
+
 /**
  * Every request of a signed-in person looks up their session: the session, its user and the
  * user's roles come in one statement, built once (a prepared query), instead of the adapter's

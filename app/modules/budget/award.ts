@@ -8,7 +8,6 @@ export interface AwardBasis {
   totalCostCents: number;
 }
 
-
 /**
  * Why an awarded amount is not allowed, or null: it must be a positive number of cents, at most
  * the amount requested, and the State share it gives (awarded / total cost) must lie within the
